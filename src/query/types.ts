@@ -1,0 +1,20 @@
+// The contract between the transports (server/) and the query engine.
+
+/** Where a request came from; the transports fill it, the engine only reads it. */
+export interface RequestContext {
+  readonly transport: 'udp' | 'tcp';
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+}
+
+/**
+ * What the engine gives back for one request: one response message; several (zone
+ * transfers over TCP); or null to send nothing (a packet too broken to answer,
+ * or a response that arrived as a query).
+ */
+export type EngineReply = Uint8Array | readonly Uint8Array[] | null;
+
+/** The query engine as the transports see it. Never throws for any input bytes. */
+export interface QueryEngine {
+  handle(request: Uint8Array, ctx: RequestContext): EngineReply;
+}

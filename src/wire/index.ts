@@ -1,0 +1,6 @@
+// Public face of the wire layer: the DNS codec. Pure: no I/O, no clock.
+export * from './types.js';
+export * from './name.js';
+export * from './message.js';
+export * from './rdata.js';
+export * from './edns.js';
