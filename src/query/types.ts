@@ -14,7 +14,12 @@ export interface RequestContext {
  */
 export type EngineReply = Uint8Array | readonly Uint8Array[] | null;
 
-/** The query engine as the transports see it. Never throws for any input bytes. */
+/**
+ * The query engine as the transports see it. Never throws (nor rejects) for any
+ * input bytes. Authoritative answers come back synchronously; only work that must
+ * wait on the network (forwarding to upstreams) returns a promise, so the common
+ * path allocates no promise. The transports handle both.
+ */
 export interface QueryEngine {
-  handle(request: Uint8Array, ctx: RequestContext): EngineReply;
+  handle(request: Uint8Array, ctx: RequestContext): EngineReply | Promise<EngineReply>;
 }

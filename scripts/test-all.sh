@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The one command that sets up and runs every test (README "Quick start"; .ci/run runs exactly this).
+# Installs the real peers the tests start (BIND, Knot, dig, kdig, ...), the npm packages,
+# builds, and runs every test file with node's test runner (TAP summary: "# pass N", "# fail N").
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-peers.sh
+if [ ! -d node_modules/better-sqlite3/build ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+npm run --silent build
+exec bash scripts/test.sh "$@"
