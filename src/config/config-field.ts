@@ -1,0 +1,163 @@
+// The field kinds of the config schema. Each kind checks one TOML value and turns
+// it into a typed value, or says in a few words what it must be (the fix).
+import { isIPv4, isIPv6 } from 'node:net';
+import { isAbsolute, resolve } from 'node:path';
+
+/** What a field parser knows about where the value came from. */
+export interface FieldContext {
+  /** Directory that relative paths resolve against: the config file's, or the cwd. */
+  readonly baseDir: string;
+}
+
+/** Thrown by a field parser: the fix, e.g. "must be an integer from 1 to 65535". */
+export class FieldIssue extends Error {
+  override readonly name = 'FieldIssue';
+}
+
+/** One key of one section: its documentation and a parser from TOML value to T. */
+export interface ConfigField<T> {
+  /** Type as written in docs/CONFIG.md ("integer", "duration", ...). */
+  readonly type: string;
+  /** The default, as the TOML text that would produce it. */
+  readonly defaultText: string;
+  /** One sentence for docs/CONFIG.md. */
+  readonly doc: string;
+  /** A TOML line showing a typical value. */
+  readonly example: string;
+  /** Checks a value from the file; throws FieldIssue with the fix. */
+  parse(value: unknown, ctx: FieldContext): T;
+}
+
+/** The value type a field produces. */
+export type FieldValue<F> = F extends ConfigField<infer T> ? T : never;
+
+/** Documentation shared by every field constructor. */
+export interface FieldDoc {
+  readonly doc: string;
+  readonly example: string;
+  readonly defaultText: string;
+}
+
+/** An integer in [min, max]. */
+export function integerField(min: number, max: number, doc: FieldDoc): ConfigField<number> {
+  return {
+    type: 'integer', ...doc,
+    parse(value) {
+      if (typeof value === 'bigint' && value >= BigInt(min) && value <= BigInt(max)) return Number(value);
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+        throw new FieldIssue(`must be an integer from ${min} to ${max}`);
+      }
+      return value;
+    },
+  };
+}
+
+/** One of a fixed list of strings. */
+export function choiceField<const C extends readonly string[]>(choices: C, doc: FieldDoc): ConfigField<C[number]> {
+  return {
+    type: 'string', ...doc,
+    parse(value) {
+      if (typeof value !== 'string' || !choices.includes(value)) {
+        throw new FieldIssue(`must be one of ${choices.join(', ')}`);
+      }
+      return value as C[number];
+    },
+  };
+}
+
+/** A file path; relative paths resolve against the config file's directory. */
+export function pathField(doc: FieldDoc): ConfigField<string> {
+  return {
+    type: 'path', ...doc,
+    parse(value, ctx) {
+      if (typeof value !== 'string' || value.length === 0) throw new FieldIssue('must be a non-empty path string');
+      return isAbsolute(value) ? value : resolve(ctx.baseDir, value);
+    },
+  };
+}
+
+const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000 };
+
+/**
+ * A duration in milliseconds within [minMs, maxMs]: a number of seconds (10, 0.5)
+ * or a string with a unit ("10s", "500ms", "2m").
+ */
+export function durationField(minMs: number, maxMs: number, doc: FieldDoc): ConfigField<number> {
+  const fix = `must be a duration from ${minMs}ms to ${maxMs / 1000}s, as seconds (10) or with a unit ("10s", "500ms", "2m")`;
+  return {
+    type: 'duration', ...doc,
+    parse(value) {
+      let ms: number;
+      if (typeof value === 'number') {
+        ms = value * 1000;
+      } else if (typeof value === 'bigint') {
+        ms = Number(value) * 1000;
+      } else if (typeof value === 'string') {
+        const match = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(value.trim());
+        if (match === null) throw new FieldIssue(fix);
+        ms = Number(match[1]) * DURATION_UNITS[match[2]!]!;
+      } else {
+        throw new FieldIssue(fix);
+      }
+      if (!Number.isFinite(ms) || ms < minMs || ms > maxMs) throw new FieldIssue(fix);
+      return Math.round(ms);
+    },
+  };
+}
+
+/** An address to listen on: an IP literal and a port. */
+export interface ListenAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** "addr:port" with IPv6 in brackets ("[::1]:53"), or a list of them. */
+export function listenAddressesField(doc: FieldDoc): ConfigField<readonly ListenAddress[]> {
+  return {
+    type: 'string or list of strings', ...doc,
+    parse(value) {
+      const items = Array.isArray(value) ? value : [value];
+      if (items.length === 0) throw new FieldIssue('must name at least one address, e.g. "127.0.0.1:53"');
+      const seen = new Set<string>();
+      const out: ListenAddress[] = [];
+      for (const item of items) {
+        const address = parseListenAddress(item);
+        const key = `${address.host}|${address.port}`;
+        if (seen.has(key)) throw new FieldIssue(`lists ${listenAddressText(address)} twice; remove one`);
+        seen.add(key);
+        out.push(address);
+      }
+      return out;
+    },
+  };
+}
+
+/** The "addr:port" text of a listen address, IPv6 in brackets. */
+export function listenAddressText(address: ListenAddress): string {
+  return isIPv6(address.host) ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;
+}
+
+function parseListenAddress(item: unknown): ListenAddress {
+  if (typeof item !== 'string') {
+    throw new FieldIssue('must be "addr:port" or a list of them, e.g. ["127.0.0.1:53", "[::1]:53"]');
+  }
+  let host: string;
+  let portText: string;
+  if (item.startsWith('[')) {
+    const close = item.indexOf(']');
+    if (close < 0 || item[close + 1] !== ':') throw new FieldIssue(`"${item}" must be "[IPv6]:port", e.g. "[::1]:53"`);
+    host = item.slice(1, close);
+    portText = item.slice(close + 2);
+    if (!isIPv6(host)) throw new FieldIssue(`"${host}" is not an IPv6 address`);
+  } else {
+    const colon = item.lastIndexOf(':');
+    if (colon < 0) throw new FieldIssue(`"${item}" has no port; write "${item}:53"`);
+    host = item.slice(0, colon);
+    portText = item.slice(colon + 1);
+    if (host.includes(':')) throw new FieldIssue(`IPv6 addresses need brackets: "[${host}]:${portText}"`);
+    if (!isIPv4(host)) throw new FieldIssue(`"${host}" is not an IP address; use one such as 127.0.0.1, 0.0.0.0 or [::]`);
+  }
+  const port = /^\d{1,5}$/.test(portText) ? Number(portText) : NaN;
+  if (!(port >= 1 && port <= 65535)) throw new FieldIssue(`port "${portText}" must be an integer from 1 to 65535`);
+  return { host, port };
+}

@@ -1,0 +1,32 @@
+// The checked configuration every other layer receives (camelCase, units explicit).
+import type { LogLevel } from '../log/index.js';
+import type { ListenAddress } from './config-field.js';
+
+/** [dns]: listeners and client limits. */
+export interface DnsConfig {
+  readonly listen: readonly ListenAddress[];
+  readonly tcpIdleTimeoutMs: number;
+  readonly tcpMaxConnections: number;
+  readonly tcpMaxQueriesPerConnection: number;
+  readonly udpMaxPayload: number;
+}
+
+/** [database]. */
+export interface DatabaseConfig {
+  /** Absolute path of the SQLite file. */
+  readonly path: string;
+}
+
+/** [log]. */
+export interface LogConfig {
+  readonly level: LogLevel;
+}
+
+/** The whole configuration, checked, defaults filled in, paths absolute. */
+export interface Config {
+  /** The file it was read from (absolute), or null for the embedded default. */
+  readonly source: string | null;
+  readonly dns: DnsConfig;
+  readonly database: DatabaseConfig;
+  readonly log: LogConfig;
+}
