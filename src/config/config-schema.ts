@@ -1,10 +1,12 @@
 // The schema of mcns.toml: one entry per [section], one field per key. docs/CONFIG.md
 // documents exactly this table (a test compares them). A new section (api, forward,
 // metrics, ...) is a new entry here and a new member of Config.
-import { LOG_LEVELS } from '../log/index.js';
 import {
   choiceField, durationField, integerField, listenAddressesField, pathField, type ConfigField,
 } from './config-field.js';
+
+/** The levels `[log] level` accepts (the log layer's levels; config may not import it). */
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 
 /** One [section]: a sentence for the docs and its fields by TOML key. */
 export interface ConfigSection {

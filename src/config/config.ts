@@ -1,6 +1,6 @@
 // The checked configuration every other layer receives (camelCase, units explicit).
-import type { LogLevel } from '../log/index.js';
 import type { ListenAddress } from './config-field.js';
+import type { LOG_LEVELS } from './config-schema.js';
 
 /** [dns]: listeners and client limits. */
 export interface DnsConfig {
@@ -19,7 +19,7 @@ export interface DatabaseConfig {
 
 /** [log]. */
 export interface LogConfig {
-  readonly level: LogLevel;
+  readonly level: (typeof LOG_LEVELS)[number];
 }
 
 /** The whole configuration, checked, defaults filled in, paths absolute. */

@@ -2,6 +2,6 @@
 export type { Config, DnsConfig, DatabaseConfig, LogConfig } from './config.js';
 export { ConfigError } from './config-error.js';
 export { listenAddressText, type ListenAddress } from './config-field.js';
-export { configSchema, type ConfigSchema, type ConfigSection } from './config-schema.js';
+export { configSchema, LOG_LEVELS, type ConfigSchema, type ConfigSection } from './config-schema.js';
 export { checkConfig } from './check-config.js';
 export { loadConfig, parseConfigText, type LoadConfigOptions } from './load-config.js';
