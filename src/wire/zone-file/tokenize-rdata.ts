@@ -23,6 +23,8 @@ export function tokenizeRdata(text: string): TextToken[] {
     return entry.tokens.map((t) => ({ text: t.text, quoted: t.quoted }));
   } catch (err) {
     if (!(err instanceof ZoneFileError)) throw err;
+    // An unclosed parenthesis is found at the end of the text, which says nothing new.
+    if (err.reason.startsWith('unbalanced parenthesis opened')) throw new WireError('BAD_TEXT', err.reason);
     const where = err.line === 1 ? `column ${err.column}` : `line ${err.line} column ${err.column}`;
     throw new WireError('BAD_TEXT', `${err.reason} at ${where}`);
   }
