@@ -15,7 +15,7 @@ function load(text: string, opts: Partial<ParseZoneFileOptions> = {}): string[] 
 }
 
 /** A fake file system for $INCLUDE: paths as written map to texts. */
-function files(map: Record<string, string>): ParseZoneFileOptions['include'] {
+function files(map: Record<string, string>): NonNullable<ParseZoneFileOptions['include']> {
   return (path) => {
     const text = map[path];
     if (text === undefined) throw new Error('no such file');
