@@ -158,6 +158,7 @@ function parseListenAddress(item: unknown): ListenAddress {
     if (!isIPv4(host)) throw new FieldIssue(`"${host}" is not an IP address; use one such as 127.0.0.1, 0.0.0.0 or [::]`);
   }
   const port = /^\d{1,5}$/.test(portText) ? Number(portText) : NaN;
-  if (!(port >= 1 && port <= 65535)) throw new FieldIssue(`port "${portText}" must be an integer from 1 to 65535`);
+  // Port 0 lets the system pick a free port (the same for UDP and TCP); tests use it.
+  if (!(port >= 0 && port <= 65535)) throw new FieldIssue(`port "${portText}" must be an integer from 0 to 65535`);
   return { host, port };
 }

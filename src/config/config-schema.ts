@@ -21,7 +21,7 @@ export const configSchema = {
     fields: {
       listen_addr: listenAddressesField({
         defaultText: '["127.0.0.1:5300", "[::1]:5300"]',
-        doc: 'Addresses to serve DNS on, UDP and TCP each. IPv6 in brackets. 0.0.0.0 and [::] mean every interface.',
+        doc: 'Addresses to serve DNS on, UDP and TCP each. IPv6 in brackets. 0.0.0.0 and [::] mean every interface; port 0 picks a free port.',
         example: 'listen_addr = ["0.0.0.0:53", "[::]:53"]',
       }),
       tcp_idle_timeout: durationField(100, 600_000, {
@@ -34,9 +34,9 @@ export const configSchema = {
         doc: 'Open TCP connections allowed at once; further connections are refused until one closes.',
         example: 'tcp_max_connections = 5000',
       }),
-      tcp_max_queries_per_connection: integerField(1, 1_000_000, {
-        defaultText: '1000',
-        doc: 'Queries answered on one TCP connection before it is closed (the client reconnects).',
+      tcp_max_queries_per_connection: integerField(0, 1_000_000, {
+        defaultText: '0',
+        doc: 'Queries answered on one TCP connection before it is closed (the client reconnects); 0 for no limit, as BIND and Knot.',
         example: 'tcp_max_queries_per_connection = 100',
       }),
       udp_max_payload: integerField(512, 4096, {

@@ -25,7 +25,7 @@ test('the embedded default listens on 5300 on loopback, v4 and v6, with the data
   assert.deepEqual(config.dns.listen, [{ host: '127.0.0.1', port: 5300 }, { host: '::1', port: 5300 }]);
   assert.equal(config.dns.tcpIdleTimeoutMs, 10_000);
   assert.equal(config.dns.tcpMaxConnections, 1000);
-  assert.equal(config.dns.tcpMaxQueriesPerConnection, 1000);
+  assert.equal(config.dns.tcpMaxQueriesPerConnection, 0);
   assert.equal(config.dns.udpMaxPayload, 1232);
   assert.equal(config.database.path, '/var/lib/somewhere/data/mcns.db');
   assert.equal(config.log.level, 'info');
@@ -112,7 +112,7 @@ test('integers out of range or of the wrong type name the range', () => {
   assert.equal(errorOf('[dns]\ntcp_max_connections = "many"'),
     '[dns] tcp_max_connections = "many": must be an integer from 1 to 1000000');
   assert.equal(errorOf('[dns]\ntcp_max_queries_per_connection = 1.5'),
-    '[dns] tcp_max_queries_per_connection = 1.5: must be an integer from 1 to 1000000');
+    '[dns] tcp_max_queries_per_connection = 1.5: must be an integer from 0 to 1000000');
 });
 
 test('a bad duration shows the accepted forms', () => {
@@ -127,7 +127,7 @@ test('listen addresses: brackets for IPv6, a port, an IP literal, no duplicates'
   assert.equal(errorOf('[dns]\nlisten_addr = "localhost:53"'),
     '[dns] listen_addr = "localhost:53": "localhost" is not an IP address; use one such as 127.0.0.1, 0.0.0.0 or [::]');
   assert.equal(errorOf('[dns]\nlisten_addr = "127.0.0.1:99999"'),
-    '[dns] listen_addr = "127.0.0.1:99999": port "99999" must be an integer from 1 to 65535');
+    '[dns] listen_addr = "127.0.0.1:99999": port "99999" must be an integer from 0 to 65535');
   assert.equal(errorOf('[dns]\nlisten_addr = "[::1]53"'), '[dns] listen_addr = "[::1]53": "[::1]53" must be "[IPv6]:port", e.g. "[::1]:53"');
   assert.equal(errorOf('[dns]\nlisten_addr = ["127.0.0.1:53", "127.0.0.1:53"]'),
     '[dns] listen_addr = ["127.0.0.1:53", "127.0.0.1:53"]: lists 127.0.0.1:53 twice; remove one');
