@@ -4,3 +4,4 @@ export * from './name.js';
 export * from './message.js';
 export * from './rdata.js';
 export * from './edns.js';
+export { readName } from './read-name.js';
