@@ -45,12 +45,23 @@ export function knotConfig(dir: string, port: number, zones: readonly CorpusZone
   ].join('\n');
 }
 
+/** Options for `startKnot`. */
+export interface KnotStartOptions {
+  /** Budget for the zones to load and the server to answer. */
+  readonly timeoutMs?: number;
+  /** Pin knotd to this CPU (taskset -c). */
+  readonly pinCpu?: number;
+}
+
 /** Starts knotd with the zones on 127.0.0.1:`port`; waits until the first zone's SOA answers. */
-export async function startKnot(zones: readonly CorpusZone[], port: number, timeoutMs = 60000): Promise<KnotServer> {
+export async function startKnot(zones: readonly CorpusZone[], port: number, options: KnotStartOptions = {}): Promise<KnotServer> {
+  const timeoutMs = options.timeoutMs ?? 60000;
   const dir = mkdtempSync(join(tmpdir(), 'mcns-knot-'));
   const conf = join(dir, 'knot.conf');
   writeFileSync(conf, knotConfig(dir, port, zones));
-  const knotd = await ServerProcess.spawn('knotd', 'knotd', ['-c', conf]);
+  const knotd = options.pinCpu === undefined
+    ? await ServerProcess.spawn('knotd', 'knotd', ['-c', conf])
+    : await ServerProcess.spawn('knotd', 'taskset', ['-c', String(options.pinCpu), 'knotd', '-c', conf]);
   const address = { host: '127.0.0.1', port };
   const stop = async (): Promise<void> => {
     await knotd.stop();

@@ -28,6 +28,8 @@ export interface McnsStartOptions {
   readonly timeoutMs?: number;
   /** Extra `node` arguments for `mcns serve` (e.g. heap size). */
   readonly nodeArgs?: readonly string[];
+  /** Pin `mcns serve` to this CPU (taskset -c). */
+  readonly pinCpu?: number;
 }
 
 function findMcnsBin(): string {
@@ -82,7 +84,10 @@ export async function startMcns(zones: readonly CorpusZone[], port: number, opti
     throw error;
   }
   const importMs = performance.now() - importStarted;
-  const mcns = await ServerProcess.spawn('mcns', process.execPath, [...(options.nodeArgs ?? []), MCNS_BIN, 'serve', '--config', config]);
+  const serveArgs = [...(options.nodeArgs ?? []), MCNS_BIN, 'serve', '--config', config];
+  const mcns = options.pinCpu === undefined
+    ? await ServerProcess.spawn('mcns', process.execPath, serveArgs)
+    : await ServerProcess.spawn('mcns', 'taskset', ['-c', String(options.pinCpu), process.execPath, ...serveArgs]);
   const address = { host: '127.0.0.1', port };
   const stop = async (): Promise<void> => {
     await mcns.stop();
