@@ -10,7 +10,7 @@
 //      NOERROR/NXDOMAIN -> cache and answer; anything else -> next try
 //   -> all failed: stale entry? answer (stale) : failure (a value, never a throw)
 import type { Logger } from '../log/index.js';
-import { decodeMessage, nameLower, Rcode, RRType, WireError, type Message, type Name, type Question, type ResourceRecord } from '../wire/index.js';
+import { decodeMessage, EdeCode, nameLower, Rcode, RRType, WireError, type Message, type Name, type Question, type ResourceRecord } from '../wire/index.js';
 import {
   AnswerCache,
   cacheFlags,
@@ -26,7 +26,7 @@ import { exchangeUdp, type ExchangeOutcome, type ExchangeRequest } from './excha
 import { ForwarderError } from './forwarder-error.js';
 import { parseUpstream } from './parse-upstream.js';
 import { randomQueryId } from './random-query-id.js';
-import { ForwarderEde, type EdeInfo } from './refusal-for.js';
+import type { EdeInfo } from './refusal-for.js';
 import { UpstreamPool, type TryFailure, type UpstreamState, type UpstreamStats } from './upstream-pool.js';
 
 /** Configuration of the forwarder (the `[forward]` table); every field but `upstreams` has a default. */
@@ -162,9 +162,9 @@ export interface Forwarder {
   close(): void;
 }
 
-const NO_REACHABLE: EdeInfo = Object.freeze({ code: ForwarderEde.NO_REACHABLE_AUTHORITY, text: 'no upstream resolver answered' });
-const STALE_EDE: EdeInfo = Object.freeze({ code: ForwarderEde.STALE_ANSWER, text: 'upstreams unreachable; answer is stale' });
-const STALE_NX_EDE: EdeInfo = Object.freeze({ code: ForwarderEde.STALE_NXDOMAIN_ANSWER, text: 'upstreams unreachable; nxdomain is stale' });
+const NO_REACHABLE: EdeInfo = Object.freeze({ code: EdeCode.NO_REACHABLE_AUTHORITY, text: 'no upstream resolver answered' });
+const STALE_EDE: EdeInfo = Object.freeze({ code: EdeCode.STALE_ANSWER, text: 'upstreams unreachable; answer is stale' });
+const STALE_NX_EDE: EdeInfo = Object.freeze({ code: EdeCode.STALE_NXDOMAIN_ANSWER, text: 'upstreams unreachable; nxdomain is stale' });
 
 type TryResult =
   | { readonly kind: 'answer'; readonly message: Message }

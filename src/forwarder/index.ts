@@ -13,7 +13,7 @@ export {
   type ResolveOptions,
 } from './create-forwarder.js';
 export { STALE_TTL, type ReplyShape, type CacheEntryView, type AnswerCacheStats } from './answer-cache.js';
-export { refusalFor, ForwarderEde, type RefusalReason, type Refusal, type EdeInfo } from './refusal-for.js';
+export { refusalFor, type RefusalReason, type Refusal, type EdeInfo } from './refusal-for.js';
 export { compileAddressMatcher, DEFAULT_ALLOW_RECURSION, type AddressMatcher } from './compile-address-matcher.js';
 export { ForwarderError, type ForwarderErrorCode } from './forwarder-error.js';
 export type { UpstreamStats } from './upstream-pool.js';

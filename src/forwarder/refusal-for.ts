@@ -13,7 +13,7 @@
 //   recursion for a domain for which it is not authoritative, SHOULD include this EDE
 //   code in the REFUSED response." Used both when forwarding is off and when the
 //   client did not ask for recursion: the fix is to ask a resolver instead.
-import { Rcode } from '../wire/index.js';
+import { EdeCode, Rcode } from '../wire/index.js';
 
 /** Why a query outside our zones is refused. */
 export type RefusalReason = 'recursion-not-allowed' | 'forwarding-disabled' | 'recursion-not-desired';
@@ -30,27 +30,18 @@ export interface Refusal {
   readonly ede: EdeInfo;
 }
 
-/** RFC 8914 4 info codes used by the forwarder. */
-export const ForwarderEde = {
-  STALE_ANSWER: 3,
-  PROHIBITED: 18,
-  STALE_NXDOMAIN_ANSWER: 19,
-  NOT_AUTHORITATIVE: 20,
-  NO_REACHABLE_AUTHORITY: 22,
-} as const;
-
 const REFUSALS: Readonly<Record<RefusalReason, Refusal>> = {
   'recursion-not-allowed': Object.freeze({
     rcode: Rcode.REFUSED,
-    ede: Object.freeze({ code: ForwarderEde.PROHIBITED, text: 'recursion not allowed for this client' }),
+    ede: Object.freeze({ code: EdeCode.PROHIBITED, text: 'recursion not allowed for this client' }),
   }),
   'forwarding-disabled': Object.freeze({
     rcode: Rcode.REFUSED,
-    ede: Object.freeze({ code: ForwarderEde.NOT_AUTHORITATIVE, text: 'not authoritative and forwarding disabled' }),
+    ede: Object.freeze({ code: EdeCode.NOT_AUTHORITATIVE, text: 'not authoritative and forwarding disabled' }),
   }),
   'recursion-not-desired': Object.freeze({
     rcode: Rcode.REFUSED,
-    ede: Object.freeze({ code: ForwarderEde.NOT_AUTHORITATIVE, text: 'not authoritative and recursion not desired (RD clear)' }),
+    ede: Object.freeze({ code: EdeCode.NOT_AUTHORITATIVE, text: 'not authoritative and recursion not desired (RD clear)' }),
   }),
 };
 
