@@ -1,0 +1,204 @@
+// The DNS transports as one object: UDP and TCP on every listen address, started
+// together, failing together, and closed together with a grace period for
+// replies in flight.
+import { isIP } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { QueryEngine } from '../query/index.js';
+import { bindError, formatAddress, ServerError } from './server-error.js';
+import { silentLog, type ServerLog } from './server-log.js';
+import { createServerStats, type ServerStats } from './server-stats.js';
+import type { TcpConnection, TcpLimits } from './tcp-connection.js';
+import { TcpListener } from './tcp-listener.js';
+import { UdpListener } from './udp-listener.js';
+
+/** One address to serve DNS on, UDP and TCP both; port 0 picks a free port (the same for both). */
+export interface ListenAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** A socket the server has bound, with the real port. */
+export interface BoundAddress {
+  readonly transport: 'udp' | 'tcp';
+  readonly host: string;
+  readonly port: number;
+}
+
+/** Resource limits of the TCP transport (config keys tcp_idle_timeout, tcp_max_connections, tcp_max_queries_per_connection). */
+export interface DnsServerLimits {
+  /** RFC 7766 6.2.3 idle timeout, in milliseconds. */
+  readonly tcpIdleTimeoutMs: number;
+  /** TCP connections open at once, over all addresses. */
+  readonly tcpMaxConnections: number;
+  /** Queries on one TCP connection before the server closes it; 0 for no limit. */
+  readonly tcpMaxQueriesPerConnection: number;
+  /** Unsent response bytes per connection before it stops reading (default 128 KiB). */
+  readonly tcpMaxPendingBytes?: number;
+}
+
+/** Limits used when the configuration gives none. */
+export const DEFAULT_DNS_SERVER_LIMITS: Required<DnsServerLimits> = {
+  tcpIdleTimeoutMs: 10_000,
+  tcpMaxConnections: 1_000,
+  tcpMaxQueriesPerConnection: 0,
+  tcpMaxPendingBytes: 128 * 1024,
+};
+
+/** How long close() waits for replies in flight when no grace is given. */
+export const DEFAULT_CLOSE_GRACE_MS = 5_000;
+
+/** What createDnsServer needs. */
+export interface DnsServerOptions {
+  readonly listen: readonly ListenAddress[];
+  readonly engine: QueryEngine;
+  readonly limits: DnsServerLimits;
+  readonly log?: ServerLog;
+}
+
+/** The running DNS transports. */
+export interface DnsServer {
+  /** Binds every address (UDP, then TCP on the same port); on any failure closes what it opened and rejects with a ServerError. */
+  start(): Promise<void>;
+  /** Stops accepting, lets replies in flight finish for up to graceMs, then closes everything; resolves when all is closed. */
+  close(graceMs?: number): Promise<void>;
+  /** The sockets bound, with real ports (empty before start and after close). */
+  addresses(): BoundAddress[];
+  /** Live counters; read only. */
+  readonly stats: Readonly<ServerStats>;
+}
+
+/** Attempts at finding a port free on both UDP and TCP when the configured port is 0. */
+const PORT_ZERO_ATTEMPTS = 20;
+
+/** Poll interval while waiting for connections to drain on close. */
+const DRAIN_POLL_MS = 10;
+
+interface BoundPair {
+  readonly host: string;
+  readonly port: number;
+  readonly udp: UdpListener;
+  readonly tcp: TcpListener;
+}
+
+/** Makes the DNS transports for the given addresses; nothing is bound until start(). */
+export function createDnsServer(opts: DnsServerOptions): DnsServer {
+  return new DnsServerImpl(opts);
+}
+
+class DnsServerImpl implements DnsServer {
+  readonly #listen: readonly ListenAddress[];
+  readonly #engine: QueryEngine;
+  readonly #limits: TcpLimits;
+  readonly #log: ServerLog;
+  readonly #stats: ServerStats = createServerStats();
+  readonly #connections = new Set<TcpConnection>();
+  /** Every listener made, bound or not, so a failed start or close reaches all of them. */
+  readonly #udp: UdpListener[] = [];
+  readonly #tcp: TcpListener[] = [];
+  #bound: BoundPair[] = [];
+  #started = false;
+  #closing: Promise<void> | null = null;
+
+  constructor(opts: DnsServerOptions) {
+    this.#listen = opts.listen;
+    this.#engine = opts.engine;
+    this.#log = opts.log ?? silentLog;
+    const l = opts.limits;
+    this.#limits = {
+      idleTimeoutMs: l.tcpIdleTimeoutMs,
+      maxConnections: l.tcpMaxConnections,
+      maxQueriesPerConnection: l.tcpMaxQueriesPerConnection,
+      maxPendingBytes: l.tcpMaxPendingBytes ?? DEFAULT_DNS_SERVER_LIMITS.tcpMaxPendingBytes,
+    };
+  }
+
+  get stats(): Readonly<ServerStats> {
+    return this.#stats;
+  }
+
+  async start(): Promise<void> {
+    if (this.#started || this.#closing !== null) throw new Error('dns server already started or closed');
+    this.#started = true;
+    if (this.#listen.length === 0) throw new ServerError('INVALID_ADDRESS', 'no listen address given: set [dns] listen_addr');
+    for (const { host, port } of this.#listen) {
+      if (isIP(host) === 0) {
+        throw new ServerError('INVALID_ADDRESS', `listen address "${host}" is not an IPv4 or IPv6 address`);
+      }
+      if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+        throw new ServerError('INVALID_ADDRESS', `listen port ${port} of "${host}" is not between 0 and 65535`);
+      }
+    }
+    try {
+      for (const { host, port } of this.#listen) this.#bound.push(await this.#bindPair(host, port));
+    } catch (err) {
+      await this.#closeAll();
+      this.#bound = [];
+      throw err;
+    }
+    const where = this.#bound.map((b) => formatAddress(b.host, b.port)).join(', ');
+    this.#log.info(`dns listening on udp and tcp ${where}`);
+  }
+
+  /** UDP first, then TCP on the port UDP got, so both transports share the port even for port 0. */
+  async #bindPair(host: string, port: number): Promise<BoundPair> {
+    for (let attempt = 1; ; attempt++) {
+      const udp = new UdpListener(host, this.#engine, this.#stats, this.#log);
+      this.#udp.push(udp);
+      let udpPort: number;
+      try {
+        udpPort = await udp.bind(host, port);
+      } catch (err) {
+        throw bindError(err, 'udp', host, port);
+      }
+      const tcp = new TcpListener(this.#engine, this.#limits, this.#stats, this.#log, this.#connections);
+      this.#tcp.push(tcp);
+      try {
+        const tcpPort = await tcp.listen(host, udpPort);
+        return { host, port: tcpPort, udp, tcp };
+      } catch (err) {
+        // With port 0 the kernel's free UDP port may be taken on TCP: try another.
+        const inUse = (err as { code?: unknown }).code === 'EADDRINUSE';
+        if (port === 0 && inUse && attempt < PORT_ZERO_ATTEMPTS) {
+          await udp.close();
+          continue;
+        }
+        throw bindError(err, 'tcp', host, udpPort);
+      }
+    }
+  }
+
+  close(graceMs: number = DEFAULT_CLOSE_GRACE_MS): Promise<void> {
+    if (this.#closing === null) this.#closing = this.#shutdown(graceMs);
+    return this.#closing;
+  }
+
+  addresses(): BoundAddress[] {
+    if (this.#closing !== null) return [];
+    const out: BoundAddress[] = [];
+    for (const b of this.#bound) {
+      out.push({ transport: 'udp', host: b.host, port: b.port }, { transport: 'tcp', host: b.host, port: b.port });
+    }
+    return out;
+  }
+
+  async #shutdown(graceMs: number): Promise<void> {
+    for (const udp of this.#udp) udp.stopReceiving();
+    const listenersClosed = this.#tcp.map((tcp) => tcp.close());
+    for (const connection of this.#connections) connection.shutdown();
+    const deadline = Date.now() + Math.max(0, graceMs);
+    while (this.#inFlight() && Date.now() < deadline) await sleep(DRAIN_POLL_MS);
+    for (const connection of this.#connections) connection.destroy();
+    await Promise.all([...listenersClosed, ...this.#udp.map((udp) => udp.close())]);
+    if (this.#bound.length > 0) this.#log.info('dns transports closed');
+  }
+
+  #inFlight(): boolean {
+    if (this.#connections.size > 0) return true;
+    for (const udp of this.#udp) if (udp.pending > 0) return true;
+    return false;
+  }
+
+  async #closeAll(): Promise<void> {
+    await Promise.all([...this.#tcp.map((tcp) => tcp.close()), ...this.#udp.map((udp) => udp.close())]);
+  }
+}

@@ -1,0 +1,14 @@
+// Public face of the server layer: the DNS transports (UDP and TCP) in front of the query engine.
+export {
+  createDnsServer,
+  DEFAULT_CLOSE_GRACE_MS,
+  DEFAULT_DNS_SERVER_LIMITS,
+  type BoundAddress,
+  type DnsServer,
+  type DnsServerLimits,
+  type DnsServerOptions,
+  type ListenAddress,
+} from './dns-server.js';
+export { ServerError, type ServerErrorCode } from './server-error.js';
+export type { ServerLog } from './server-log.js';
+export type { ServerStats } from './server-stats.js';

@@ -1,0 +1,149 @@
+// DNS over UDP on one address (RFC 1035 4.2.1): one datagram in, at most one
+// datagram out. The engine has already fitted the response to the client's
+// payload size and set TC; this file only moves bytes and never lets an error
+// escape the receive loop.
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { isIPv6 } from 'node:net';
+import type { EngineReply, QueryEngine } from '../query/index.js';
+import { isPendingReply } from './is-pending-reply.js';
+import { reportEngineError, type ServerLog } from './server-log.js';
+import type { ServerStats } from './server-stats.js';
+
+/** Socket buffer size asked for: a burst of queries waits in the kernel rather than being dropped. */
+export const UDP_SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
+
+/** One bound UDP socket handing every datagram to the query engine. */
+export class UdpListener {
+  readonly #socket: Socket;
+  readonly #engine: QueryEngine;
+  readonly #stats: ServerStats;
+  readonly #log: ServerLog;
+  #closing = false;
+  #closed = false;
+  #pending = 0;
+  #closedPromise: Promise<void> | null = null;
+
+  constructor(host: string, engine: QueryEngine, stats: ServerStats, log: ServerLog) {
+    // ipv6Only so that 0.0.0.0 and :: (or 127.0.0.1 and ::1) can share one port.
+    this.#socket = isIPv6(host) ? createSocket({ type: 'udp6', ipv6Only: true }) : createSocket({ type: 'udp4' });
+    this.#engine = engine;
+    this.#stats = stats;
+    this.#log = log;
+  }
+
+  /** Binds to host:port (0 for any free port) and resolves with the port bound. */
+  bind(host: string, port: number): Promise<number> {
+    const socket = this.#socket;
+    return new Promise<number>((resolve, reject) => {
+      const onError = (err: Error): void => {
+        socket.off('listening', onListening);
+        reject(err);
+      };
+      const onListening = (): void => {
+        socket.off('error', onError);
+        socket.on('error', this.#onError);
+        socket.on('message', this.#onMessage);
+        this.#growBuffers();
+        resolve(socket.address().port);
+      };
+      socket.once('error', onError);
+      socket.once('listening', onListening);
+      socket.bind({ address: host, port, exclusive: true });
+    });
+  }
+
+  /** Requests whose reply is still to come (forwarded queries). */
+  get pending(): number {
+    return this.#pending;
+  }
+
+  /** Stops handing new datagrams to the engine; replies already on their way are still sent. */
+  stopReceiving(): void {
+    this.#closing = true;
+  }
+
+  /** Closes the socket; resolves when it is closed. Safe to call more than once, and after a failed bind. */
+  close(): Promise<void> {
+    if (this.#closedPromise !== null) return this.#closedPromise;
+    this.#closing = true;
+    this.#closedPromise = new Promise<void>((resolve) => {
+      this.#closed = true;
+      try {
+        this.#socket.close(() => resolve());
+      } catch {
+        resolve(); // never bound, or already closed
+      }
+    });
+    return this.#closedPromise;
+  }
+
+  #growBuffers(): void {
+    try {
+      this.#socket.setRecvBufferSize(UDP_SOCKET_BUFFER_BYTES);
+      this.#socket.setSendBufferSize(UDP_SOCKET_BUFFER_BYTES);
+    } catch (err) {
+      this.#log.warn(`could not enlarge the udp socket buffers: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  // Created once per listener, not per datagram (STYLE.md rule 8).
+  readonly #onMessage = (msg: Buffer, rinfo: RemoteInfo): void => {
+    if (this.#closing) return;
+    this.#stats.udpReceived++;
+    let reply: EngineReply | PromiseLike<EngineReply>;
+    try {
+      reply = this.#engine.handle(msg, { transport: 'udp', remoteAddress: rinfo.address, remotePort: rinfo.port });
+    } catch (err) {
+      reportEngineError(this.#stats, this.#log, 'udp', err);
+      return;
+    }
+    if (reply === null) {
+      this.#stats.udpDropped++;
+    } else if (reply instanceof Uint8Array) {
+      this.#send(reply, rinfo.port, rinfo.address);
+    } else if (isPendingReply(reply)) {
+      this.#sendLater(reply, rinfo.port, rinfo.address);
+    } else {
+      // Several messages are a zone transfer, which is TCP only (RFC 5936 4.2).
+      this.#stats.udpDropped++;
+    }
+  };
+
+  #send(reply: Uint8Array, port: number, address: string): void {
+    if (this.#closed) return;
+    if (reply.length > 65_535) {
+      this.#stats.badReplies++;
+      return;
+    }
+    try {
+      // No callback: a failed send is emitted as 'error' and counted in #onError.
+      this.#socket.send(reply, port, address);
+      this.#stats.udpSent++;
+    } catch {
+      // A source port of 0 or a socket closing under us: this datagram only.
+      this.#stats.udpErrors++;
+    }
+  }
+
+  // Only replies that wait on the network (forwarding) come here, so the closures
+  // below are made per forwarded query, never on the authoritative path.
+  #sendLater(reply: PromiseLike<EngineReply>, port: number, address: string): void {
+    this.#pending++;
+    void reply.then(
+      (result) => {
+        this.#pending--;
+        if (result instanceof Uint8Array) this.#send(result, port, address);
+        else this.#stats.udpDropped++;
+      },
+      (err: unknown) => {
+        this.#pending--;
+        reportEngineError(this.#stats, this.#log, 'udp', err);
+      },
+    );
+  }
+
+  readonly #onError = (): void => {
+    // Send failures (EMSGSIZE, ENOBUFS, unreachable) concern one datagram; the socket stays up.
+    this.#stats.udpErrors++;
+  };
+}
