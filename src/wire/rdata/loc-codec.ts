@@ -65,10 +65,10 @@ export const locCodec: FieldCodec = {
     return [
       coordinateToText(lat, 'N', 'S'),
       coordinateToText(lon, 'E', 'W'),
-      cmToText(alt),
-      cmToText(precisionFromByte(buf[pos + 1]!)),
-      cmToText(precisionFromByte(buf[pos + 2]!)),
-      cmToText(precisionFromByte(buf[pos + 3]!)),
+      altitudeToText(alt),
+      precisionToText(buf[pos + 1]!),
+      precisionToText(buf[pos + 2]!),
+      precisionToText(buf[pos + 3]!),
     ].join(' ');
   },
 };
@@ -135,8 +135,12 @@ function precisionToByte(cm: number): number {
   return (base << 4) | exponent;
 }
 
-function precisionFromByte(b: number): number {
-  return (b >> 4) * 10 ** (b & 15);
+/** As BIND prints it: whole metres from 1 m up ("30m"), else centimetres ("0.50m"). */
+function precisionToText(b: number): string {
+  const base = b >> 4;
+  const exponent = b & 15;
+  if (exponent >= 2) return `${base * 10 ** (exponent - 2)}m`;
+  return `0.${String(base * 10 ** exponent).padStart(2, '0')}m`;
 }
 
 function coordinateToText(mas: number, pos: string, neg: string): string {
@@ -151,11 +155,8 @@ function coordinateToText(mas: number, pos: string, neg: string): string {
   return `${deg} ${min} ${sec}.${String(frac).padStart(3, '0')} ${hemisphere}`;
 }
 
-/** Centimetres as metres: "30m", "0.50m", "-24.05m". */
-function cmToText(cm: number): string {
-  const sign = cm < 0 ? '-' : '';
+/** Centimetres as metres with two decimals: "-24.05m", "0.00m". */
+function altitudeToText(cm: number): string {
   const abs = Math.abs(cm);
-  const whole = Math.floor(abs / 100);
-  const frac = abs % 100;
-  return frac === 0 ? `${sign}${whole}m` : `${sign}${whole}.${String(frac).padStart(2, '0')}m`;
+  return `${cm < 0 ? '-' : ''}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}m`;
 }
