@@ -236,7 +236,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
     return { kind: 'failure', reason, detail, ede: NO_REACHABLE };
   };
 
-  const fromEntry = (entry: CacheEntry, at: number, stale: boolean): ForwardAnswer => {
+  const fromEntry = (entry: CacheEntry, at: number, stale: boolean, fromCache = true): ForwardAnswer => {
     const r = cache.records(entry, at, stale);
     let ede: EdeInfo | null = null;
     if (stale) {
@@ -250,7 +250,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
       authorities: r.authorities,
       additionals: r.additionals,
       authenticData: r.authenticData,
-      fromCache: true,
+      fromCache,
       stale,
       ede,
     };
@@ -345,7 +345,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
       if (result.kind === 'answer') {
         const at = now();
         const entry = cache.store(question, flags, result.message, at);
-        if (entry !== null) return fromEntry(entry, at, false);
+        if (entry !== null) return fromEntry(entry, at, false, false);
         return {
           kind: 'answer',
           rcode: result.message.rcode,
