@@ -5,3 +5,4 @@ export * from './message.js';
 export * from './rdata.js';
 export * from './edns.js';
 export { readName } from './read-name.js';
+export * from './zone-file/index.js';

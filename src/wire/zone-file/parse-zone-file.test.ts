@@ -168,13 +168,17 @@ b A 192.0.2.2
     ],
   },
   {
-    name: 'an SOA without any TTL takes its MINIMUM, and so do the records after it (as BIND)',
+    name: 'an SOA without any TTL takes its MINIMUM, which then acts as $TTL (as BIND)',
     zone: `@ SOA ns hostmaster 1 7200 900 1209600 300
 @ NS ns
+ns 42 A 192.0.2.1
+a A 192.0.2.2
 `,
     want: [
       'example.com. 300 SOA ns.example.com. hostmaster.example.com. 1 7200 900 1209600 300',
       'example.com. 300 NS ns.example.com.',
+      'ns.example.com. 42 A 192.0.2.1',
+      'a.example.com. 300 A 192.0.2.2',
     ],
   },
   {
@@ -276,7 +280,9 @@ const errors: ErrorCase[] = [
   { name: 'two TTLs', zone: 'www 60 IN 70 A 192.0.2.1\n', want: 'db.example:1:11: TTL given twice ("60" and "70")' },
   { name: 'two classes', zone: 'www IN 60 IN A 192.0.2.1\n', want: 'db.example:1:11: class given twice ("IN" and "IN")' },
   { name: 'missing type', zone: '$TTL 60\nwww 60 IN\n', want: 'db.example:2:8: missing type after "IN"' },
-  { name: 'meta type', zone: '$TTL 60\nwww ANY 192.0.2.1\n', want: 'db.example:2:5: type "ANY" cannot appear in a zone file' },
+  { name: 'meta type', zone: '$TTL 60\nwww AXFR 192.0.2.1\n', want: 'db.example:2:5: type "AXFR" cannot appear in a zone file' },
+  { name: 'TYPE255', zone: '$TTL 60\nwww TYPE255 \\# 0\n', want: 'db.example:2:5: type "TYPE255" cannot appear in a zone file' },
+  { name: 'ANY reads as the class ANY', zone: '$TTL 60\nwww ANY A 192.0.2.1\n', want: 'db.example:2:5: class "ANY" is not supported; zone data must be class IN' },
   { name: 'OPT', zone: '$TTL 60\nwww OPT\n', want: 'db.example:2:5: type "OPT" cannot appear in a zone file' },
   { name: 'unknown directive', zone: '$GENERATE 1-2 a$ A 192.0.2.$\n', want: 'db.example:1:1: unknown directive "$GENERATE"' },
   { name: '$ORIGIN without a name', zone: '$ORIGIN\n', want: 'db.example:1:1: $ORIGIN needs a domain name' },

@@ -61,9 +61,9 @@ interface LoadState {
   readonly records: ZoneFileRecord[];
   /** Files being read, outermost first: for loop detection and the depth limit. */
   readonly stack: string[];
-  /** RFC 2308 4: the value of the last $TTL directive, or null before any. */
+  /** RFC 2308 4: the value of the last $TTL directive (or the SOA MINIMUM standing in for it), or null. */
   dollarTtl: number | null;
-  /** RFC 1035 5.1: the last TTL given explicitly (or taken from the SOA MINIMUM). */
+  /** RFC 1035 5.1: the last TTL given explicitly. */
   lastTtl: number | null;
 }
 
@@ -74,8 +74,8 @@ interface LoadState {
  *
  * TTL of a record that gives none, in order (RFC 2308 4, then RFC 1035 5.1):
  * the last $TTL; the last explicit TTL; `opts.defaultTtl`; for an SOA record
- * only, its MINIMUM field (as BIND does), which then also counts as the last
- * explicit TTL; otherwise an error.
+ * only, its MINIMUM field, which then acts as $TTL for the rest of the file
+ * (as BIND does); otherwise an error.
  */
 export function parseZoneFile(text: string, opts: ParseZoneFileOptions): ParsedZone {
   const state: LoadState = { opts, records: [], stack: [opts.fileName], dollarTtl: null, lastTtl: null };
@@ -253,10 +253,10 @@ function readRecord(
   } else if (state.opts.defaultTtl !== undefined) {
     ttl = state.opts.defaultTtl;
   } else if (type === RRType.SOA) {
-    // What BIND does: "no TTL specified; using SOA MINTTL instead", and later
-    // records without a TTL follow it.
+    // What BIND does: "no TTL specified; using SOA MINTTL instead", and the
+    // MINIMUM then stands in for $TTL (later explicit TTLs do not replace it).
     ttl = soaMinimum(rdata);
-    state.lastTtl = ttl;
+    state.dollarTtl = ttl;
   } else {
     return fail(typeToken, 'no TTL for this record and no $TTL or earlier TTL to default to');
   }
