@@ -1,7 +1,7 @@
 // Zone export: a master file (RFC 1035 5) that BIND, Knot and we read back to the
 // same RRsets: $ORIGIN, the apex SOA first, then canonical order (RFC 4034 6.1).
 import { RRType, type Name } from '../types.js';
-import { nameCompareCanonical, nameEquals, nameToText, nameToTextRelative } from '../name.js';
+import { nameLabels, nameLower, nameToText, nameToTextRelative } from '../name.js';
 import { rdataToText, typeToText } from '../rdata.js';
 
 /** A record to export: class IN is implied. */
@@ -20,17 +20,48 @@ export interface FormatRecord {
  * so no $TTL or previous-owner rule is needed to read it back.
  */
 export function formatZoneFile(origin: Name, records: readonly FormatRecord[]): string {
-  const isApexSoa = (r: FormatRecord): boolean => r.type === RRType.SOA && nameEquals(r.name, origin);
-  const order = records.map((record, index) => ({ record, index }));
-  order.sort((a, b) => {
-    const sa = isApexSoa(a.record);
-    if (sa !== isApexSoa(b.record)) return sa ? -1 : 1;
-    return nameCompareCanonical(a.record.name, b.record.name) || a.record.type - b.record.type || a.index - b.index;
+  // Group by lowercased owner first, so the sort compares each name's labels
+  // (computed once) rather than re-deriving them in every comparison.
+  const owners = new Map<string, { labels: string[]; records: FormatRecord[] }>();
+  for (const record of records) {
+    const key = nameLower(record.name);
+    let owner = owners.get(key);
+    if (owner === undefined) {
+      owner = { labels: nameLabels(key).reverse(), records: [] };
+      owners.set(key, owner);
+    }
+    owner.records.push(record);
+  }
+  const apex = nameLower(origin);
+  const sorted = [...owners].sort(([ka, a], [kb, b]) => {
+    if (ka === apex || kb === apex) return ka === kb ? 0 : ka === apex ? -1 : 1;
+    return compareReversedLabels(a.labels, b.labels);
   });
+  // The apex sorts first, and at the apex the SOA goes before the other types.
+  const typeRank = (type: number): number => (type === RRType.SOA ? -1 : type);
   let out = `$ORIGIN ${nameToText(origin)}\n`;
-  for (const { record } of order) {
-    const owner = nameToTextRelative(record.name, origin);
-    out += `${owner}\t${record.ttl}\tIN\t${typeToText(record.type)}\t${rdataToText(record.type, record.rdata)}\n`;
+  for (const [key, owner] of sorted) {
+    const group = key === apex
+      ? owner.records.slice().sort((a, b) => typeRank(a.type) - typeRank(b.type))
+      : owner.records.slice().sort((a, b) => a.type - b.type);
+    for (const record of group) {
+      const name = nameToTextRelative(record.name, origin);
+      out += `${name}\t${record.ttl}\tIN\t${typeToText(record.type)}\t${rdataToText(record.type, record.rdata)}\n`;
+    }
   }
   return out;
+}
+
+/**
+ * RFC 4034 6.1 canonical order on lowercased labels given rightmost first: label
+ * by label as unsigned octets (latin1 code units), a name that runs out first sorting first.
+ */
+function compareReversedLabels(a: readonly string[], b: readonly string[]): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return a.length - b.length;
 }
