@@ -3,6 +3,7 @@
 // base-and-power-of-ten nibble pair in centimetres), latitude and longitude in
 // thousandths of an arc second offset by 2^31, altitude in centimetres above
 // 100 000 m below the WGS 84 reference spheroid.
+import { Buffer } from 'node:buffer';
 import { WireError } from '../types.js';
 import type { ByteBuilder } from '../byte-builder.js';
 import type { FieldCodec } from './field-kind.js';
@@ -58,7 +59,13 @@ export const locCodec: FieldCodec = {
     out.u32(alt + ALTITUDE_BASE_CM);
   },
 
-  toText(buf: Uint8Array, pos: number): string {
+  toText(buf: Uint8Array, pos: number, end: number): string {
+    // A zero precision with a non-zero exponent has no text form of its own (the
+    // text "0m" encodes as 0x00); RFC 3597 5 generic form keeps the bytes exact.
+    for (let i = 1; i <= 3; i++) {
+      const v = buf[pos + i]!;
+      if (v >> 4 === 0 && v !== 0) return `\\# 16 ${Buffer.from(buf.subarray(pos, end)).toString('hex')}`;
+    }
     const lat = readU32(buf, pos + 4) - EQUATOR;
     const lon = readU32(buf, pos + 8) - EQUATOR;
     const alt = readU32(buf, pos + 12) - ALTITUDE_BASE_CM;
