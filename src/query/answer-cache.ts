@@ -1,0 +1,201 @@
+// The answer cache (ADR 0001 decision 5): encoded responses kept by question and
+// EDNS shape, so the common query costs a key read, one Map lookup, a copy and a
+// header patch. Entries live in large byte slabs, not one Buffer each, so a
+// million entries stay compact and cost the garbage collector almost nothing.
+import { responseSizeLimit } from './fit-response.js';
+
+/** Default byte budget of the slabs (the Map of keys comes on top). */
+export const DEFAULT_ANSWER_CACHE_BYTES = 50 * 1024 * 1024;
+
+/** Slab size: 1 MiB, so a position is slab index << 20 | offset (a small integer). */
+const SLAB_BITS = 20;
+const SLAB_SIZE = 1 << SLAB_BITS;
+const OFFSET_MASK = SLAB_SIZE - 1;
+/** Positions must stay small integers (31 bits). */
+const MAX_SLABS = 1023;
+/** Bytes of key after the lowercased name: qtype (2), shape (1), size limit (2). */
+const KEY_SUFFIX = 5;
+
+const HEADER = 12;
+const TYPE_OPT = 41;
+/** Meta-types from TKEY (249) up, ANY (255) excepted, go the slow way (transfers, errors). */
+const FIRST_META_TYPE = 249;
+const TYPE_ANY = 255;
+const OPTION_COOKIE = 10;
+const OPTION_PADDING = 12;
+
+/** Key shape bits. */
+const SHAPE_RD = 1;
+const SHAPE_EDNS = 2;
+const SHAPE_DO = 4;
+const SHAPE_TCP = 8;
+
+/** Scratch for building one key; keys are at most 255 + KEY_SUFFIX bytes. */
+const scratch = Buffer.alloc(512);
+
+/**
+ * Encoded responses by question. Call `sync` with the zone table's generation
+ * before use: a change to any zone empties the cache. When the slabs or the entry
+ * count are full the cache empties and starts over (cheaper than per-entry LRU,
+ * and the hot set refills in a moment).
+ */
+export class AnswerCache {
+  readonly #index = new Map<string, number>();
+  readonly #slabs: Buffer[] = [];
+  readonly #maxSlabs: number;
+  readonly #maxEntries: number;
+  readonly #maxUdpSize: number;
+  #slab = 0;
+  #offset = 0;
+  #generation = -1;
+
+  /** `maxBytes` bounds the response slabs; `maxUdpSize` is the engine's UDP cap. */
+  constructor(maxBytes: number, maxUdpSize: number) {
+    this.#maxSlabs = Math.max(1, Math.min(MAX_SLABS, Math.floor(maxBytes / SLAB_SIZE)));
+    // About one entry per 128 bytes of budget: responses are rarely smaller.
+    this.#maxEntries = Math.max(1024, Math.floor(maxBytes / 128));
+    this.#maxUdpSize = maxUdpSize;
+  }
+
+  /** How many responses are held. */
+  get size(): number {
+    return this.#index.size;
+  }
+
+  /** Empties the cache when the zone table changed since the last call. */
+  sync(generation: number): void {
+    if (generation !== this.#generation) {
+      this.clear();
+      this.#generation = generation;
+    }
+  }
+
+  /** Drops every entry (the slabs are kept for reuse). */
+  clear(): void {
+    this.#index.clear();
+    this.#slab = 0;
+    this.#offset = 0;
+  }
+
+  /**
+   * The cache key of `request`, or null when it is not a plain query this cache
+   * may answer: anything unusual (compression in the question, other classes,
+   * meta-types, EDNS versions or options that matter, extra records, odd flags,
+   * trailing bytes) goes the slow way, which decides properly. The key is the
+   * lowercased QNAME bytes, then QTYPE, the request's shape (RD, EDNS, DO,
+   * transport) and the response size limit.
+   */
+  keyOf(request: Uint8Array, transport: 'udp' | 'tcp'): string | null {
+    const size = request.length;
+    if (size < HEADER + 5) return null;
+    // QR, opcode, AA, TC clear (RD free); RA, Z and RCODE clear (AD and CD free).
+    if ((request[2]! & 0xfe) !== 0 || (request[3]! & 0xcf) !== 0) return null;
+    // QDCOUNT 1, ANCOUNT 0, NSCOUNT 0, ARCOUNT 0 or 1.
+    if (request[4] !== 0 || request[5] !== 1 || request[6] !== 0 || request[7] !== 0 || request[8] !== 0
+      || request[9] !== 0 || request[10] !== 0 || request[11]! > 1) return null;
+
+    let pos = HEADER;
+    let n = 0;
+    for (;;) {
+      const len = request[pos];
+      if (len === undefined || len > 63) return null; // past the end, or a pointer or extended label
+      if (len === 0) break;
+      if (pos + 1 + len >= size) return null;
+      scratch[n++] = len;
+      for (let i = pos + 1, end = pos + 1 + len; i < end; i++) {
+        const c = request[i]!;
+        scratch[n++] = c >= 0x41 && c <= 0x5a ? c | 0x20 : c; // RFC 4343: ASCII case only
+      }
+      pos += 1 + len;
+    }
+    scratch[n++] = 0;
+    if (n > 255) return null;
+    const typeAt = pos + 1;
+    const questionEnd = typeAt + 4;
+    if (questionEnd > size) return null;
+    const qtypeHi = request[typeAt]!;
+    const qtypeLo = request[typeAt + 1]!;
+    const qtype = (qtypeHi << 8) | qtypeLo;
+    if (qtype === TYPE_OPT || (qtype >= FIRST_META_TYPE && qtype !== TYPE_ANY)) return null;
+    if (request[typeAt + 2] !== 0 || request[typeAt + 3] !== 1) return null; // class IN only
+
+    let shape = (request[2]! & 1) !== 0 ? SHAPE_RD : 0;
+    let udpSize: number | null = null;
+    if (request[11] === 0) {
+      if (questionEnd !== size) return null;
+    } else {
+      // The one additional record must be a well-formed OPT, version 0 (RFC 6891 6.1.2).
+      const at = questionEnd;
+      if (at + 11 > size || request[at] !== 0 || request[at + 1] !== 0 || request[at + 2] !== TYPE_OPT) return null;
+      if (request[at + 6] !== 0) return null; // EDNS version > 0: BADVERS, slow path
+      const rdlength = (request[at + 9]! << 8) | request[at + 10]!;
+      if (at + 11 + rdlength !== size) return null;
+      // Options: the engine ignores COOKIE (no server cookies yet) and PADDING, so
+      // they do not change the answer. Any other option goes the slow way; an
+      // option that comes to change answers must be handled before this line.
+      let o = at + 11;
+      while (o < size) {
+        if (o + 4 > size) return null;
+        const code = (request[o]! << 8) | request[o + 1]!;
+        const len = (request[o + 2]! << 8) | request[o + 3]!;
+        if ((code !== OPTION_COOKIE && code !== OPTION_PADDING) || o + 4 + len > size) return null;
+        o += 4 + len;
+      }
+      udpSize = (request[at + 3]! << 8) | request[at + 4]!;
+      shape |= SHAPE_EDNS;
+      if ((request[at + 7]! & 0x80) !== 0) shape |= SHAPE_DO;
+    }
+    if (transport === 'tcp') shape |= SHAPE_TCP;
+    const limit = responseSizeLimit(transport, udpSize, this.#maxUdpSize);
+    scratch[n++] = qtypeHi;
+    scratch[n++] = qtypeLo;
+    scratch[n++] = shape;
+    scratch[n++] = limit >>> 8;
+    scratch[n++] = limit & 0xff;
+    return scratch.toString('latin1', 0, n);
+  }
+
+  /**
+   * The cached response for `key` made ready for `request`: a fresh copy with the
+   * request's ID and CD bit, and its question bytes (the client's case) over ours,
+   * so names compressed against the question read as the client wrote them. Null
+   * on a miss.
+   */
+  get(key: string, request: Uint8Array): Uint8Array | null {
+    const position = this.#index.get(key);
+    if (position === undefined) return null;
+    const slab = this.#slabs[position >>> SLAB_BITS]!;
+    const at = position & OFFSET_MASK;
+    const length = (slab[at]! << 8) | slab[at + 1]!;
+    const out = Buffer.allocUnsafe(length);
+    slab.copy(out, 0, at + 2, at + 2 + length);
+    out[0] = request[0]!;
+    out[1] = request[1]!;
+    out[3] = (out[3]! & 0xef) | (request[3]! & 0x10);
+    const nameEnd = HEADER + key.length - KEY_SUFFIX;
+    for (let i = HEADER; i < nameEnd; i++) out[i] = request[i]!;
+    return out;
+  }
+
+  /** Keeps `response` for `key`; empties the cache first when it is full. */
+  set(key: string, response: Uint8Array): void {
+    const need = response.length + 2;
+    if (this.#index.size >= this.#maxEntries) this.clear();
+    if (this.#offset + need > SLAB_SIZE) {
+      this.#slab++;
+      this.#offset = 0;
+      if (this.#slab >= this.#maxSlabs) this.clear();
+    }
+    let slab = this.#slabs[this.#slab];
+    if (slab === undefined) {
+      slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
+      this.#slabs.push(slab);
+    }
+    const at = this.#offset;
+    slab[at] = response.length >>> 8;
+    slab[at + 1] = response.length & 0xff;
+    slab.set(response, at + 2);
+    this.#index.set(key, (this.#slab << SLAB_BITS) | at);
+    this.#offset = at + need;
+  }
+}

@@ -1,0 +1,123 @@
+// The query path, top to bottom (DESIGN.md "The query path"): decode, then the
+// numbered steps, each a function in its own file, called here in order.
+import {
+  RRType, Rcode, WireError, decodeMessage, nameLower, peekHeader, type Edns, type Message,
+} from '../wire/index.js';
+import type { ZoneTable } from '../zone/index.js';
+import { buildResponse, type ResponseBasis, type ResponseContent } from './build-response.js';
+import { classifyRequest } from './classify-request.js';
+import { apexNsOf, collectAdditional } from './collect-additional.js';
+import { findZone } from './find-zone.js';
+import { fitResponse, responseSizeLimit } from './fit-response.js';
+import { wantsApexNs, type LookupOutcome } from './lookup-outcome.js';
+import { preflight } from './preflight.js';
+import { resolveName } from './resolve-name.js';
+
+/** What the query path needs besides the request: the engine's settings. */
+export interface QueryEnv {
+  readonly zones: ZoneTable;
+  /** Our EDNS UDP payload size, also the cap on UDP responses. */
+  readonly maxUdpSize: number;
+  /** Answer ANY with every RRset (BIND's default) instead of one (RFC 8482). */
+  readonly fullAny: boolean;
+  /** The OPT we send: our payload size, version 0, DO clear, no options. */
+  readonly responseEdns: Edns;
+  /** The same with DO set, for requests that set it. */
+  readonly responseEdnsDo: Edns;
+}
+
+/** The reply, and whether the answer cache may keep it for this question. */
+export interface HandledRequest {
+  readonly reply: Uint8Array | null;
+  readonly cacheable: boolean;
+}
+
+const DROP: HandledRequest = { reply: null, cacheable: false };
+
+/** RFC 1035 4.1.1 header bits in the second 16-bit word. */
+const FLAG_RD = 0x0100;
+const FLAG_CD = 0x0010;
+
+/**
+ * Answers one request. Throws only on a broken invariant (the engine turns that
+ * into SERVFAIL); every DNS outcome, malformed input included, is a reply.
+ */
+export function handleRequest(request: Uint8Array, transport: 'udp' | 'tcp', env: QueryEnv): HandledRequest {
+  const peek = peekHeader(request);
+  // Shorter than a header: nothing to answer with.
+  if (peek === null) return DROP;
+  // RFC 1035 4.1.1: QR set means a response; answering it could start a loop.
+  if (peek.qr) return DROP;
+
+  let msg: Message;
+  try {
+    msg = decodeMessage(request);
+  } catch (err) {
+    if (!(err instanceof WireError)) throw err;
+    // Malformed: FORMERR with the ID and opcode we could read, no question.
+    const basis: ResponseBasis = {
+      id: peek.id, opcode: peek.opcode, rd: (peek.flagsWord & FLAG_RD) !== 0, cd: (peek.flagsWord & FLAG_CD) !== 0,
+      question: null, edns: null,
+    };
+    return reply(basis, { kind: 'error', rcode: Rcode.FORMERR }, responseSizeLimit(transport, null, env.maxUdpSize), false);
+  }
+
+  const header = msg.header;
+  const basis: ResponseBasis = {
+    id: header.id, opcode: header.opcode, rd: header.rd, cd: header.cd,
+    question: msg.questions.length === 1 ? msg.questions[0]! : null,
+    // RFC 3225 3: "The DO bit of the query MUST be copied in the response." (BIND
+    // copies it for unsigned zones too.)
+    edns: msg.edns === null ? null : msg.edns.do ? env.responseEdnsDo : env.responseEdns,
+  };
+  const limit = responseSizeLimit(transport, msg.edns === null ? null : msg.edns.udpSize, env.maxUdpSize);
+
+  // 1. preflight
+  const verdict = preflight(msg);
+  if (verdict.verdict === 'reject') return reply(basis, { kind: 'error', rcode: verdict.rcode }, limit, false);
+
+  // 2. classify once, then one switch
+  switch (classifyRequest(msg)) {
+    case 'query':
+      break;
+    case 'axfr':
+    case 'ixfr':
+      // Zone transfers are a later issue; until then we refuse them, as a server
+      // whose transfer ACL admits nobody does.
+      return reply(basis, { kind: 'error', rcode: Rcode.REFUSED }, limit, false);
+    case 'notify':
+    case 'update':
+      // NOTIFY (RFC 1996) and UPDATE (RFC 2136) are later issues.
+      return reply(basis, { kind: 'error', rcode: Rcode.NOTIMP }, limit, false);
+  }
+
+  const question = msg.questions[0]!;
+  // 3. find the zone
+  const zone = findZone(env.zones, nameLower(question.name), question.type);
+  // Not ours, and we do not recurse: REFUSED, as BIND with `recursion no` answers.
+  if (zone === null) return reply(basis, { kind: 'error', rcode: Rcode.REFUSED }, limit, true);
+
+  // 4. resolve in the zone's snapshot
+  const outcome = resolveName(zone, question.name, question.type, env.fullAny);
+  // 5. additional-section records
+  const apexNs = wantsApexNs(outcome, header.rd) ? apexNsOf(zone) : null;
+  const additional = collectAdditional(outcome, question.type, apexNs);
+  // 6. DNSSEC records when DO is set: a later issue (we clear DO and sign nothing).
+  // 7. build the response, 8. fit it to the client's size
+  return reply(basis, { kind: 'lookup', outcome, additional, apexNs }, limit, !synthesizesFromDname(outcome));
+}
+
+function reply(basis: ResponseBasis, content: ResponseContent, limit: number, cacheable: boolean): HandledRequest {
+  return { reply: fitResponse(buildResponse(basis, content), limit), cacheable };
+}
+
+/**
+ * A CNAME synthesized from a DNAME carries the client's spelling of the name in
+ * its target (RFC 6672 2.2 keeps the leading labels as asked), so that answer
+ * differs by case from one client to the next and is not cached.
+ */
+function synthesizesFromDname(outcome: LookupOutcome): boolean {
+  const answers = outcome.answers;
+  for (let i = 0; i < answers.length; i++) if (answers[i]!.rrset.type === RRType.DNAME) return true;
+  return false;
+}
