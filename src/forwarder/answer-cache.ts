@@ -224,7 +224,7 @@ export class AnswerCache {
     out.set(bodyEnd === wire.length ? wire : wire.subarray(0, bodyEnd), 0);
     // The question as the client wrote it: same name length, so offsets hold.
     const qEnd = e.questionEnd;
-    if (request.length >= qEnd) out.set(request.subarray(12, qEnd), 12);
+    if (request.length >= qEnd) for (let i = 12; i < qEnd; i++) out[i] = request[i]!;
     out[0] = request[0]!;
     out[1] = request[1]!;
     // QR, opcode QUERY, AA clear, TC as decided, RD from the request.
