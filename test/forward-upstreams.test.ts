@@ -73,6 +73,7 @@ test('a question forwarded through unbound to knotd is answered, then served fro
     const s = f.stats();
     assert.equal(s.upstreams[0]!.queries, 1, 'the second question did not reach the upstream');
     assert.equal(s.cache.hits, 1);
+    assert.equal(s.cache.misses, 1);
     assert.equal(s.upstreams[0]!.latency.count, 1);
   } finally {
     f.close();

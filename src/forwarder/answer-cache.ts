@@ -91,7 +91,9 @@ export interface CacheEntryView {
 
 /** Cache counters. */
 export interface AnswerCacheStats {
+  /** Answers served fresh from the cache (byte path, record path or resolve). */
   readonly hits: number;
+  /** Questions that went to the upstreams (or joined one in flight). */
   readonly misses: number;
   readonly inserts: number;
   readonly entries: number;
@@ -166,18 +168,15 @@ export class AnswerCache {
   }
 
   /**
-   * Looks up a fresh entry, counting a hit or a miss; drops it when expired beyond
-   * any use. Expired entries still servable stale stay but count as a miss.
+   * Looks up a fresh entry, counting a hit; drops an entry expired beyond any use
+   * (one still servable stale stays). Misses are counted by `countMiss`, once per
+   * question that goes upstream, however many lookups it took to find out.
    */
   lookup(question: Question, flags: number, now: number): CacheEntry | null {
     const e = this.peek(question, flags);
-    if (e === undefined) {
-      this.#misses++;
-      return null;
-    }
+    if (e === undefined) return null;
     if (now >= e.expiresAt) {
       if (now >= e.staleUntil) this.#remove(e);
-      this.#misses++;
       return null;
     }
     this.#hits++;
@@ -191,6 +190,11 @@ export class AnswerCache {
     const e = this.peek(question, flags);
     if (e === undefined || now < e.expiresAt || now >= e.staleUntil) return null;
     return e;
+  }
+
+  /** Counts one question that had to go upstream. */
+  countMiss(): void {
+    this.#misses++;
   }
 
   /** Counts one stale answer served. */

@@ -409,6 +409,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
         const stale = cache.staleEntry(question, flags, at);
         if (stale !== null) return Promise.resolve(fromEntry(stale, at, true));
       }
+      cache.countMiss();
       const key = `${flags}/${question.type}/${question.class}/${nameLower(question.name)}`;
       let shared = inflight.get(key);
       if (shared === undefined) {
