@@ -12,7 +12,7 @@ import { runDnsperf, type DnsperfResult } from './dnsperf-run.js';
 import { processCpuMicros, processMemoryMiB } from './proc-stats.js';
 import { startKnot } from '../test/differential/knot-server.js';
 import { startMcns } from '../test/differential/launch-mcns.js';
-import { freeDnsPort } from '../test/differential/free-port.js';
+import { freePort } from '../test/helpers/free-port.js';
 import { exchangeUdp, type ServerAddress } from '../test/differential/dns-exchange.js';
 import type { ServerProcess } from '../test/differential/server-process.js';
 
@@ -94,7 +94,7 @@ interface StartedServer {
 }
 
 async function startServer(server: ServerName, zoneFile: string): Promise<StartedServer> {
-  const port = await freeDnsPort();
+  const port = await freePort();
   const zones = [{ origin: BENCH_ORIGIN, file: zoneFile }];
   const timeoutMs = 300000;
   const started = server === 'knot'

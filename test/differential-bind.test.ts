@@ -15,7 +15,7 @@ import { compareAnswers, formatMismatch, recordsMissingFrom } from './differenti
 import { startBind } from './differential/bind-server.js';
 import { startKnot } from './differential/knot-server.js';
 import { startMcns } from './differential/launch-mcns.js';
-import { freeDnsPort } from './differential/free-port.js';
+import { freePort } from './helpers/free-port.js';
 
 /** How a row covered by an intentional difference is compared instead of exactly. */
 type WeakCompare = (reference: AnswerShape, tested: AnswerShape, row: QueryRow) => string[];
@@ -70,7 +70,7 @@ let reference: RunningServer | undefined;
 let tested: RunningServer | undefined;
 
 before(async () => {
-  const [bindPort, testedPort] = [await freeDnsPort(), await freeDnsPort()];
+  const [bindPort, testedPort] = [await freePort(), await freePort()];
   const starting = await Promise.allSettled([
     startBind(zones, bindPort),
     NAMES.tested === 'knot' ? startKnot(zones, testedPort) : startMcns(zones, testedPort),
