@@ -196,3 +196,21 @@ test('no upstreams configured: forwarding is disabled and resolve says so', asyn
   assert.equal(r.kind === 'failure' && r.reason, 'no-upstreams');
   f.close();
 });
+
+test('past max_in_flight distinct waiting questions, a new one fails at once as overloaded', async () => {
+  const f = createForwarder({ upstreams: [silent.address], timeoutMs: 300, attempts: 1, maxInFlight: 3 });
+  try {
+    const waiting = [1, 2, 3].map((i) => f.resolve(q(`w${i}.fwd.test.`), PLAIN));
+    const t0 = performance.now();
+    const r = await f.resolve(q('w4.fwd.test.'), PLAIN);
+    assert.ok(performance.now() - t0 < 50);
+    assert.equal(r.kind === 'failure' && r.reason, 'overloaded');
+    assert.equal(r.kind === 'failure' && r.ede.code, 0);
+    const joined = await Promise.all([f.resolve(q('w1.fwd.test.'), PLAIN), ...waiting]);
+    assert.ok(joined.every((x) => x.kind === 'failure' && x.reason === 'timeout'), 'an identical question still joins');
+    assert.equal(f.stats().overloaded, 1);
+    assert.equal(f.stats().inFlight, 0);
+  } finally {
+    f.close();
+  }
+});

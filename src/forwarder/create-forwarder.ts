@@ -47,6 +47,12 @@ export interface ForwarderOptions {
   readonly backoffBaseMs?: number;
   /** Longest down period in ms (default 60000). */
   readonly backoffMaxMs?: number;
+  /**
+   * Most distinct questions waiting on upstreams at once (default 1000); each holds
+   * a socket. Beyond it a new question fails at once with 'overloaded', so a flood
+   * of uncached names cannot exhaust file descriptors.
+   */
+  readonly maxInFlight?: number;
   /** Cache size bound in bytes (default 64 MiB). */
   readonly cacheMaxBytes?: number;
   /** TTL floor in seconds (default 0). */
@@ -76,6 +82,7 @@ export const FORWARDER_DEFAULTS = {
   failThreshold: 3,
   backoffBaseMs: 2000,
   backoffMaxMs: 60000,
+  maxInFlight: 1000,
   cacheMaxBytes: 64 * 1024 * 1024,
   minTtl: 0,
   maxTtl: 86400,
@@ -109,9 +116,12 @@ export interface ForwardAnswer {
 }
 
 /** Why no answer could be had. */
-export type ForwardFailureReason = 'all-upstreams-failed' | 'timeout' | 'no-upstreams' | 'aborted' | 'closed';
+export type ForwardFailureReason = 'all-upstreams-failed' | 'timeout' | 'overloaded' | 'no-upstreams' | 'aborted' | 'closed';
 
-/** No answer: the engine replies SERVFAIL with `ede` (22 No Reachable Authority). */
+/**
+ * No answer: the engine replies SERVFAIL with `ede` (22 No Reachable Authority; 0
+ * Other for 'overloaded'), or sends nothing for 'aborted' and 'closed'.
+ */
 export interface ForwardFailure {
   readonly kind: 'failure';
   readonly reason: ForwardFailureReason;
@@ -134,6 +144,8 @@ export interface ForwarderStats {
   /** Questions that joined an identical one already in flight. */
   readonly coalesced: number;
   readonly inFlight: number;
+  /** Questions refused at once because max_in_flight were already waiting. */
+  readonly overloaded: number;
   /** resolve() calls that ended in a failure value. */
   readonly failures: number;
 }
@@ -163,6 +175,7 @@ export interface Forwarder {
 }
 
 const NO_REACHABLE: EdeInfo = Object.freeze({ code: EdeCode.NO_REACHABLE_AUTHORITY, text: 'no upstream resolver answered' });
+const OVERLOADED: EdeInfo = Object.freeze({ code: EdeCode.OTHER, text: 'too many questions waiting on upstreams' });
 const STALE_EDE: EdeInfo = Object.freeze({ code: EdeCode.STALE_ANSWER, text: 'upstreams unreachable; answer is stale' });
 const STALE_NX_EDE: EdeInfo = Object.freeze({ code: EdeCode.STALE_NXDOMAIN_ANSWER, text: 'upstreams unreachable; nxdomain is stale' });
 
@@ -221,19 +234,21 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
     serveStale: options.serveStale ?? d.serveStale,
     staleMaxAge: checkCount('stale_max_age', options.staleMaxAge ?? d.staleMaxAge, 0),
   });
+  const maxInFlight = checkCount('max_in_flight', options.maxInFlight ?? d.maxInFlight, 1);
   const closer = new AbortController();
   const inflight = new Map<string, Promise<ForwardResult>>();
   let spoofedDropped = 0;
   let malformedDropped = 0;
   let coalesced = 0;
   let failures = 0;
+  let overloaded = 0;
   const onMismatch = (): void => {
     spoofedDropped++;
   };
 
   const failure = (reason: ForwardFailureReason, detail: string): ForwardFailure => {
     failures++;
-    return { kind: 'failure', reason, detail, ede: NO_REACHABLE };
+    return { kind: 'failure', reason, detail, ede: reason === 'overloaded' ? OVERLOADED : NO_REACHABLE };
   };
 
   const fromEntry = (entry: CacheEntry, at: number, stale: boolean, fromCache = true): ForwardAnswer => {
@@ -413,6 +428,10 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
       const key = `${flags}/${question.type}/${question.class}/${nameLower(question.name)}`;
       let shared = inflight.get(key);
       if (shared === undefined) {
+        if (inflight.size >= maxInFlight) {
+          overloaded++;
+          return Promise.resolve(failure('overloaded', `${inflight.size} questions already waiting on upstreams (max_in_flight)`));
+        }
         const p: Promise<ForwardResult> = fetchFromUpstreams(question, flags, opts).finally(() => {
           if (inflight.get(key) === p) inflight.delete(key);
         });
@@ -440,6 +459,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
         malformedDropped,
         coalesced,
         inFlight: inflight.size,
+        overloaded,
         failures,
       };
     },
