@@ -26,6 +26,8 @@ const cases: { name: string; text: string; want: string[] }[] = [
   { name: 'a quote splits an unquoted token', text: 'a TXT a"b c"d\n', want: ['a|TXT|a|"b c"|d'] },
   { name: 'escapes stay in the token', text: 'a\\.b A \\059\\(\\; x\n', want: ['a\\.b|A|\\059\\(\\;|x'] },
   { name: 'CRLF line ends', text: 'a A 1\r\nb A 2\r\n', want: ['a|A|1', 'b|A|2'] },
+  { name: 'a UTF-8 byte order mark is skipped', text: '\ufeffa A 1\n', want: ['a|A|1'] },
+  { name: 'a byte order mark read as latin1 is skipped', text: '\xef\xbb\xbf a A 1\n', want: ['_|a|A|1'] },
   { name: 'no final newline', text: 'a A 1', want: ['a|A|1'] },
   { name: 'empty quoted string', text: 'a TXT ""\n', want: ['a|TXT|""'] },
   { name: 'blank owner decided by the entry\'s first line', text: 'a A 1\n ; c\nb ( A\n  2 )\n', want: ['a|A|1', 'b|A|2'] },

@@ -41,10 +41,14 @@ export class ZoneFileLexer {
   #line = 1;
   #lineStart = 0;
 
-  /** `file` is used only in error messages. */
+  /** `file` is used only in error messages. A leading byte order mark is skipped. */
   constructor(text: string, file: string) {
     this.#text = text;
     this.#file = file;
+    // U+FEFF when the file was decoded as UTF-8, its three bytes when decoded as latin1.
+    const bom = text.startsWith('\ufeff') ? 1 : text.startsWith('\xef\xbb\xbf') ? 3 : 0;
+    this.#pos = bom;
+    this.#lineStart = bom;
   }
 
   /** The next non-empty entry, or null at the end of the text. Throws ZoneFileError. */
