@@ -286,8 +286,15 @@ const errors: ErrorCase[] = [
   { name: 'OPT', zone: '$TTL 60\nwww OPT\n', want: 'db.example:2:5: type "OPT" cannot appear in a zone file' },
   { name: 'unknown directive', zone: '$GENERATE 1-2 a$ A 192.0.2.$\n', want: 'db.example:1:1: unknown directive "$GENERATE"' },
   { name: '$ORIGIN without a name', zone: '$ORIGIN\n', want: 'db.example:1:1: $ORIGIN needs a domain name' },
-  { name: '$ORIGIN with extra text', zone: '$ORIGIN a. b.\n', want: 'db.example:1:12: unexpected "b." after $ORIGIN a domain name' },
+  { name: '$ORIGIN with extra text', zone: '$ORIGIN a. b.\n', want: 'db.example:1:12: unexpected "b.": the syntax is $ORIGIN <domain-name>' },
   { name: '$ORIGIN with a bad name', zone: '$ORIGIN a..b.\n', want: /^db\.example:1:9: name "a\.\.b\." has an empty label$/ },
+  {
+    name: '$INCLUDE with extra text',
+    opts: { include: files({ a: '' }) },
+    zone: '$INCLUDE a b. c\n',
+    want: 'db.example:1:15: unexpected "c": the syntax is $INCLUDE <file-name> [<domain-name>]',
+  },
+  { name: '$INCLUDE without a file', zone: '$INCLUDE ; none\n', want: 'db.example:1:1: $INCLUDE needs a file name' },
   { name: '$TTL without a value', zone: '$TTL ; nothing\n', want: 'db.example:1:1: $TTL needs a TTL' },
   { name: 'bad owner name', zone: '$TTL 60\na..b A 192.0.2.1\n', want: 'db.example:2:1: name "a..b" has an empty label' },
   {

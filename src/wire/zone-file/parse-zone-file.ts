@@ -79,94 +79,208 @@ interface LoadState {
  */
 export function parseZoneFile(text: string, opts: ParseZoneFileOptions): ParsedZone {
   const state: LoadState = { opts, records: [], stack: [opts.fileName], dollarTtl: null, lastTtl: null };
-  readFile(state, text, opts.fileName, opts.origin, null);
+  new FileReader(state, opts.fileName, opts.origin, null).read(text);
   return { records: state.records };
 }
 
-/** Reads one file; `previousOwner` is inherited from the including file, as BIND does. */
-function readFile(state: LoadState, text: string, file: string, startOrigin: Name, startOwner: Name | null): void {
-  const lexer = new ZoneFileLexer(text, file);
-  const fail = (token: LexToken, reason: string): never => {
-    throw new ZoneFileError(file, token.line, token.column, reason);
-  };
-  const nameAt = (token: LexToken, relativeTo: Name): Name => {
+/** The syntax of each directive, for messages; RFC 1035 5.1 and RFC 2308 4. */
+const DIRECTIVES: Readonly<Record<string, { readonly max: number; readonly needs: string; readonly syntax: string }>> = {
+  $ORIGIN: { max: 1, needs: 'a domain name', syntax: '$ORIGIN <domain-name>' },
+  $TTL: { max: 1, needs: 'a TTL', syntax: '$TTL <TTL>' },
+  $INCLUDE: { max: 2, needs: 'a file name', syntax: '$INCLUDE <file-name> [<domain-name>]' },
+};
+
+/**
+ * Reads one file. RFC 1035 5.1: "$INCLUDE ... never changes the relative origin
+ * of the parent file", so each file has its own reader, origin and previous
+ * owner; an included file starts with its parent's previous owner, as in BIND.
+ */
+class FileReader {
+  readonly #state: LoadState;
+  readonly #file: string;
+  #origin: Name;
+  #previousOwner: Name | null;
+
+  constructor(state: LoadState, file: string, origin: Name, previousOwner: Name | null) {
+    this.#state = state;
+    this.#file = file;
+    this.#origin = origin;
+    this.#previousOwner = previousOwner;
+  }
+
+  read(text: string): void {
+    const lexer = new ZoneFileLexer(text, this.#file);
+    for (let entry = lexer.next(); entry !== null; entry = lexer.next()) {
+      const first = entry.tokens[0]!;
+      if (!entry.blankOwner && !first.quoted && first.text.startsWith('$')) this.#directive(entry.tokens);
+      else this.#record(entry.tokens, entry.blankOwner);
+    }
+  }
+
+  #directive(tokens: readonly LexToken[]): void {
+    const first = tokens[0]!;
+    const name = first.text.toUpperCase();
+    const rule = DIRECTIVES[name];
+    if (rule === undefined) return this.#fail(first, `unknown directive "${first.text}"`);
+    const argument = tokens[1];
+    if (argument === undefined) return this.#fail(first, `${first.text} needs ${rule.needs}`);
+    const extra = tokens[rule.max + 1];
+    if (extra !== undefined) this.#fail(extra, `unexpected "${extra.text}": the syntax is ${rule.syntax}`);
+    if (name === '$ORIGIN') {
+      // RFC 1035 5.1: a relative name here is relative to the current origin.
+      this.#origin = this.#nameAt(argument, this.#origin);
+    } else if (name === '$TTL') {
+      // RFC 2308 4: "$TTL <TTL> [comment]" sets the TTL of records that give none.
+      this.#state.dollarTtl = this.#ttlAt(argument);
+    } else {
+      const origin = tokens[2] === undefined ? this.#origin : this.#nameAt(tokens[2], this.#origin);
+      this.#include(argument, origin);
+    }
+  }
+
+  #include(pathToken: LexToken, origin: Name): void {
+    const state = this.#state;
+    const include = state.opts.include;
+    const path = pathToken.text;
+    if (include === undefined) return this.#fail(pathToken, `$INCLUDE "${path}" is not allowed here`);
+    if (state.stack.length > MAX_INCLUDE_DEPTH) {
+      this.#fail(pathToken, `$INCLUDE "${path}" nests deeper than ${MAX_INCLUDE_DEPTH} files`);
+    }
+    let included: IncludedFile;
+    try {
+      included = include(path, this.#file);
+    } catch (err) {
+      if (err instanceof ZoneFileError) throw err;
+      return this.#fail(pathToken, `cannot include "${path}": ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if (state.stack.includes(included.fileName)) {
+      this.#fail(pathToken, `$INCLUDE loop: ${[...state.stack, included.fileName].map((f) => `"${f}"`).join(' -> ')}`);
+    }
+    state.stack.push(included.fileName);
+    new FileReader(state, included.fileName, origin, this.#previousOwner).read(included.text);
+    state.stack.pop();
+  }
+
+  /**
+   * RFC 1035 5.1: "<domain-name> [<TTL>] [<class>] <type> <RDATA>", where TTL
+   * and class may come in either order ("[<class>] [<TTL>]" is the other form).
+   */
+  #record(tokens: readonly LexToken[], blankOwner: boolean): void {
+    const state = this.#state;
+    const first = tokens[0]!;
+    let owner: Name;
+    let i = 0;
+    if (blankOwner) {
+      // RFC 1035 5.1: "If the first character is blank, then the owner is the previous owner."
+      if (this.#previousOwner === null) {
+        return this.#fail(first, `line starts with a blank but there is no previous owner for "${first.text}"`);
+      }
+      owner = this.#previousOwner;
+    } else {
+      owner = this.#nameAt(first, this.#origin);
+      if (!nameIsAtOrBelow(owner, state.opts.origin)) {
+        this.#fail(first, `owner "${nameToText(owner)}" is outside the zone "${nameToText(state.opts.origin)}"`);
+      }
+      this.#previousOwner = owner;
+      i = 1;
+    }
+
+    let ttlToken: LexToken | null = null;
+    let classToken: LexToken | null = null;
+    let typeToken: LexToken;
+    let type: number;
+    for (;;) {
+      const token = tokens[i];
+      if (token === undefined) {
+        const last = tokens[i - 1] ?? first;
+        return this.#fail(last, `missing type after "${last.text}"`);
+      }
+      i++;
+      const c = token.text.charCodeAt(0);
+      if (!token.quoted && c >= 0x30 && c <= 0x39) {
+        if (ttlToken !== null) this.#fail(token, `TTL given twice ("${ttlToken.text}" and "${token.text}")`);
+        ttlToken = token;
+        continue;
+      }
+      const cls = token.quoted ? null : classFromText(token.text);
+      if (cls !== null) {
+        if (classToken !== null) this.#fail(token, `class given twice ("${classToken.text}" and "${token.text}")`);
+        if (cls !== RRClass.IN) this.#fail(token, `class "${token.text}" is not supported; zone data must be class IN`);
+        classToken = token;
+        continue;
+      }
+      const t = token.quoted ? null : typeFromText(token.text);
+      if (t === null) return this.#fail(token, `unknown type "${token.text}"`);
+      if (isMetaType(t)) this.#fail(token, `type "${token.text}" cannot appear in a zone file`);
+      type = t;
+      typeToken = token;
+      break;
+    }
+    const explicitTtl = ttlToken === null ? null : this.#ttlAt(ttlToken);
+
+    const rdataTokens = tokens.slice(i);
+    let rdata: Uint8Array;
+    try {
+      rdata = rdataFromText(type, rdataTokens, this.#origin);
+    } catch (err) {
+      if (!(err instanceof WireError)) throw err;
+      return this.#failInRdata(err, rdataTokens, typeToken);
+    }
+
+    let ttl: number;
+    if (explicitTtl !== null) {
+      ttl = explicitTtl;
+      state.lastTtl = explicitTtl;
+    } else if (state.dollarTtl !== null) {
+      ttl = state.dollarTtl;
+    } else if (state.lastTtl !== null) {
+      ttl = state.lastTtl;
+    } else if (state.opts.defaultTtl !== undefined) {
+      ttl = state.opts.defaultTtl;
+    } else if (type === RRType.SOA) {
+      // What BIND does: "no TTL specified; using SOA MINTTL instead", and the
+      // MINIMUM then stands in for $TTL (later explicit TTLs do not replace it).
+      ttl = soaMinimum(rdata);
+      state.dollarTtl = ttl;
+    } else {
+      return this.#fail(typeToken, 'no TTL for this record and no $TTL or earlier TTL to default to');
+    }
+    state.records.push({ name: owner, type, class: RRClass.IN, ttl, rdata, line: first.line, file: this.#file });
+  }
+
+  #nameAt(token: LexToken, relativeTo: Name): Name {
     try {
       return nameFromText(token.text, relativeTo);
     } catch (err) {
-      if (err instanceof WireError) return fail(token, err.message);
+      if (err instanceof WireError) return this.#fail(token, err.message);
       throw err;
     }
-  };
-  // RFC 1035 5.1: "$INCLUDE ... never changes the relative origin of the parent
-  // file", so origin and previous owner are local to this call.
-  let origin = startOrigin;
-  let previousOwner = startOwner;
-  for (let entry = lexer.next(); entry !== null; entry = lexer.next()) {
-    const tokens = entry.tokens;
-    const first = tokens[0]!;
-    if (!entry.blankOwner && !first.quoted && first.text.startsWith('$')) {
-      const directive = first.text.toUpperCase();
-      const argument = tokens[1];
-      const needArgs = (min: number, max: number, what: string): void => {
-        if (tokens.length - 1 < min) fail(first, `${first.text} needs ${what}`);
-        const extra = tokens[max + 1];
-        if (extra !== undefined) fail(extra, `unexpected "${extra.text}" after ${first.text} ${what}`);
-      };
-      if (directive === '$ORIGIN') {
-        // RFC 1035 5.1: "$ORIGIN <domain-name>": a relative name extends the current origin.
-        needArgs(1, 1, 'a domain name');
-        origin = nameAt(argument!, origin);
-      } else if (directive === '$TTL') {
-        // RFC 2308 4: "$TTL <TTL> [comment]" sets the TTL of records that give none.
-        needArgs(1, 1, 'a TTL');
-        state.dollarTtl = ttlAt(argument!, fail);
-      } else if (directive === '$INCLUDE') {
-        // RFC 1035 5.1: "$INCLUDE <file-name> [<domain-name>]".
-        needArgs(1, 2, 'a file name');
-        const includeOrigin = tokens[2] === undefined ? origin : nameAt(tokens[2], origin);
-        includeFile(state, argument!, file, includeOrigin, previousOwner, fail);
-      } else {
-        fail(first, `unknown directive "${first.text}"`);
-      }
-      continue;
+  }
+
+  #ttlAt(token: LexToken): number {
+    try {
+      return parseTtl(token.text);
+    } catch (err) {
+      if (err instanceof WireError) return this.#fail(token, err.message);
+      throw err;
     }
-    readRecord(state, tokens, entry.blankOwner, origin, previousOwner, file, fail, nameAt);
-    if (!entry.blankOwner) previousOwner = state.records[state.records.length - 1]!.name;
   }
-}
 
-type Fail = (token: LexToken, reason: string) => never;
+  /**
+   * Points a codec error at the token it names (its `offset` is a token index);
+   * an index past the end means something is missing, so just past the last
+   * token; no index, the first RDATA token.
+   */
+  #failInRdata(err: WireError, tokens: readonly LexToken[], typeToken: LexToken): never {
+    const at = tokens[err.offset ?? 0];
+    if (at !== undefined) return this.#fail(at, err.message);
+    const last = tokens[tokens.length - 1] ?? typeToken;
+    const width = last.text.length + (last.quoted ? 2 : 0);
+    throw new ZoneFileError(this.#file, last.line, last.column + width, err.message);
+  }
 
-function includeFile(
-  state: LoadState, pathToken: LexToken, fromFile: string, origin: Name, previousOwner: Name | null, fail: Fail,
-): void {
-  const include = state.opts.include;
-  if (include === undefined) fail(pathToken, `$INCLUDE "${pathToken.text}" is not allowed here`);
-  if (state.stack.length > MAX_INCLUDE_DEPTH) {
-    fail(pathToken, `$INCLUDE "${pathToken.text}" nests deeper than ${MAX_INCLUDE_DEPTH} files`);
-  }
-  let included: IncludedFile;
-  try {
-    included = include!(pathToken.text, fromFile);
-  } catch (err) {
-    if (err instanceof ZoneFileError) throw err;
-    const why = err instanceof Error ? err.message : String(err);
-    return fail(pathToken, `cannot include "${pathToken.text}": ${why}`);
-  }
-  if (state.stack.includes(included.fileName)) {
-    fail(pathToken, `$INCLUDE loop: ${[...state.stack, included.fileName].map((f) => `"${f}"`).join(' -> ')}`);
-  }
-  state.stack.push(included.fileName);
-  readFile(state, included.text, included.fileName, origin, previousOwner);
-  state.stack.pop();
-}
-
-function ttlAt(token: LexToken, fail: Fail): number {
-  try {
-    return parseTtl(token.text);
-  } catch (err) {
-    if (err instanceof WireError) return fail(token, err.message);
-    throw err;
+  #fail(token: LexToken, reason: string): never {
+    throw new ZoneFileError(this.#file, token.line, token.column, reason);
   }
 }
 
@@ -178,100 +292,4 @@ function isMetaType(type: number): boolean {
 /** RFC 1035 3.3.13: MINIMUM is the last 32-bit field of SOA RDATA. */
 function soaMinimum(rdata: Uint8Array): number {
   return new DataView(rdata.buffer, rdata.byteOffset, rdata.byteLength).getUint32(rdata.byteLength - 4);
-}
-
-/**
- * RFC 1035 5.1: "<domain-name> [<TTL>] [<class>] <type> <RDATA>", where TTL and
- * class may come in either order ("[<class>] [<TTL>]" is the other form).
- */
-function readRecord(
-  state: LoadState, tokens: readonly LexToken[], blankOwner: boolean, origin: Name, previousOwner: Name | null,
-  file: string, fail: Fail, nameAt: (token: LexToken, relativeTo: Name) => Name,
-): void {
-  const first = tokens[0]!;
-  let owner: Name;
-  let i = 0;
-  if (blankOwner) {
-    // RFC 1035 5.1: "If the first character is blank, then the owner is the previous owner."
-    if (previousOwner === null) return fail(first, `line starts with a blank but there is no previous owner for "${first.text}"`);
-    owner = previousOwner;
-  } else {
-    owner = nameAt(first, origin);
-    i = 1;
-    if (!nameIsAtOrBelow(owner, state.opts.origin)) {
-      fail(first, `owner "${nameToText(owner)}" is outside the zone "${nameToText(state.opts.origin)}"`);
-    }
-  }
-
-  let ttlToken: LexToken | null = null;
-  let classToken: LexToken | null = null;
-  let type = -1;
-  let typeToken = first;
-  for (;;) {
-    const token = tokens[i];
-    if (token === undefined) return fail(tokens[i - 1] ?? first, `missing type after "${(tokens[i - 1] ?? first).text}"`);
-    i++;
-    const c = token.text.charCodeAt(0);
-    if (!token.quoted && c >= 0x30 && c <= 0x39) {
-      if (ttlToken !== null) fail(token, `TTL given twice ("${ttlToken.text}" and "${token.text}")`);
-      ttlToken = token;
-      continue;
-    }
-    const cls = token.quoted ? null : classFromText(token.text);
-    if (cls !== null) {
-      if (classToken !== null) fail(token, `class given twice ("${classToken.text}" and "${token.text}")`);
-      if (cls !== RRClass.IN) fail(token, `class "${token.text}" is not supported; zone data must be class IN`);
-      classToken = token;
-      continue;
-    }
-    const t = token.quoted ? null : typeFromText(token.text);
-    if (t === null) return fail(token, `unknown type "${token.text}"`);
-    if (isMetaType(t)) fail(token, `type "${token.text}" cannot appear in a zone file`);
-    type = t;
-    typeToken = token;
-    break;
-  }
-  const explicitTtl = ttlToken === null ? null : ttlAt(ttlToken, fail);
-
-  const rdataTokens = tokens.slice(i);
-  let rdata: Uint8Array;
-  try {
-    rdata = rdataFromText(type, rdataTokens, origin);
-  } catch (err) {
-    if (!(err instanceof WireError)) throw err;
-    return failInRdata(err, rdataTokens, typeToken, file);
-  }
-
-  let ttl: number;
-  if (explicitTtl !== null) {
-    ttl = explicitTtl;
-    state.lastTtl = explicitTtl;
-  } else if (state.dollarTtl !== null) {
-    ttl = state.dollarTtl;
-  } else if (state.lastTtl !== null) {
-    ttl = state.lastTtl;
-  } else if (state.opts.defaultTtl !== undefined) {
-    ttl = state.opts.defaultTtl;
-  } else if (type === RRType.SOA) {
-    // What BIND does: "no TTL specified; using SOA MINTTL instead", and the
-    // MINIMUM then stands in for $TTL (later explicit TTLs do not replace it).
-    ttl = soaMinimum(rdata);
-    state.dollarTtl = ttl;
-  } else {
-    return fail(typeToken, 'no TTL for this record and no $TTL or earlier TTL to default to');
-  }
-  state.records.push({ name: owner, type, class: RRClass.IN, ttl, rdata, line: first.line, file });
-}
-
-/**
- * Points a codec error at the token it names (its `offset` is a token index);
- * an index past the end means something is missing, so just past the last token;
- * no index, the first RDATA token.
- */
-function failInRdata(err: WireError, tokens: readonly LexToken[], typeToken: LexToken, file: string): never {
-  const at = tokens[err.offset ?? 0];
-  if (at !== undefined) throw new ZoneFileError(file, at.line, at.column, err.message);
-  const last = tokens[tokens.length - 1] ?? typeToken;
-  const width = last.text.length + (last.quoted ? 2 : 0);
-  throw new ZoneFileError(file, last.line, last.column + width, err.message);
 }
