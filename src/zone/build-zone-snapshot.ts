@@ -123,12 +123,23 @@ export function buildZoneSnapshot(origin: Name, records: Iterable<RecordData>, s
 function makeAncestors(nodes: Map<Name, SnapshotNode>, name: Name, lower: Name, originLower: Name): void {
   let offset = lower.charCodeAt(0) + 1;
   let ancestor = lower.slice(offset) as Name;
+  let wildcards: Name[] | null = null;
   while (!nodes.has(ancestor)) {
     // The derived node keeps the case of the name that made it.
-    nodes.set(ancestor, new SnapshotNode(name.slice(offset) as Name, NodeFlag.EMPTY));
+    let flags: number = NodeFlag.EMPTY;
+    if (nameIsWildcard(ancestor)) {
+      // RFC 4592 2.1.1: a name whose first label is "*" is a wildcard, even one that
+      // exists only as the parent of another name ("*.x" made by "a.*.x").
+      flags |= NodeFlag.WILDCARD;
+      (wildcards ??= []).push(ancestor);
+    }
+    nodes.set(ancestor, new SnapshotNode(name.slice(offset) as Name, flags));
     if (ancestor === originLower) break;
     offset += ancestor.charCodeAt(0) + 1;
     ancestor = lower.slice(offset) as Name;
+  }
+  if (wildcards !== null) {
+    for (const wildcard of wildcards) nodes.get(nameParent(wildcard)!)!.flags |= NodeFlag.HAS_WILDCARD_CHILD;
   }
 }
 
