@@ -14,14 +14,15 @@ import type { ImportOptions, ImportResult, Store } from './store.js';
  * would not make a usable zone. $INCLUDE reads only files inside the zone file's
  * directory (confineIncludePath, checked again after resolving symbolic links).
  * Throws ZoneFileError (`file:line:column: reason`) for text that does not parse,
- * StoreError INVALID listing every problem validateZone finds.
+ * StoreError INVALID listing every problem validateZone finds. `displayName` is
+ * the file as messages name it (the path the operator typed).
  */
-export function readZoneFile(origin: Name, file: string): RecordData[] {
+export function readZoneFile(origin: Name, file: string, displayName: string = file): RecordData[] {
   const top = resolve(file);
   const dir = dirname(top);
   const parsed = parseZoneFile(readFileSync(top, 'utf8'), {
     origin,
-    fileName: file,
+    fileName: displayName,
     include: (requested: string): IncludedFile => ({ fileName: requested, text: readFileSync(confinedPath(dir, requested), 'utf8') }),
   });
   const problems: string[] = [];
@@ -36,7 +37,7 @@ export function readZoneFile(origin: Name, file: string): RecordData[] {
   for (const problem of validateZone(origin, records)) problems.push(problem.message);
   if (problems.length > 0) {
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
-    throw new StoreError('INVALID', `zone "${nameToText(origin)}" in ${file} not imported: ${problems[0]}${more}`, problems);
+    throw new StoreError('INVALID', `zone "${nameToText(origin)}" in ${displayName} not imported: ${problems[0]}${more}`, problems);
   }
   return records;
 }

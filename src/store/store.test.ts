@@ -234,6 +234,19 @@ test('loadZoneRecords returns wire names with their case, escapes and the stored
   });
 });
 
+test('loadZoneRecords reads an owner edited by hand to contain a newline, row by row', () => {
+  withStore((store, path) => {
+    const { zone: z } = store.importZone(ORIGIN, zone(1));
+    const db = new Database(path);
+    db.prepare("UPDATE records SET name = 'a' || char(10) || 'b.example.com.' WHERE name = 'www.example.com.'").run();
+    db.close();
+    const loaded = store.loadZoneRecords(z.id);
+    assert.equal(loaded.length, 4);
+    assert.ok(loaded.some((r) => r.name === nameFromText('a\\010b.example.com.')));
+    assert.deepEqual(loaded.map((r) => r.type), zone(1).map((r) => r.type));
+  });
+});
+
 test('the origin is matched case-insensitively and stored lowercase', () => {
   withStore((store) => {
     const upper = nameFromText('EXAMPLE.com.');
@@ -262,12 +275,17 @@ test('deleting a zone removes its records and journal; a missing zone is NOT_FOU
 test('loads a large zone quickly', () => {
   withStore((store) => {
     const records = zone(1);
-    for (let i = 0; i < 100_000; i++) records.push(rec(`h${i}.example.com.`, 1, a(`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`)));
+    for (let i = 0; i < 100_000; i++) {
+      records.push(rec(`h${i}.example.com.`, 1, a(`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`)));
+      if (i % 3 === 0) records.push(rec(`h${i}.example.com.`, 16, new Uint8Array(0)));
+    }
     const { zone: z } = store.importZone(ORIGIN, records);
     const start = performance.now();
     const loaded = store.loadZoneRecords(z.id);
     const ms = performance.now() - start;
     assert.equal(loaded.length, records.length);
+    assert.deepEqual(shape(loaded.slice(-5)), shape(records.slice(-5)));
+    assert.equal(loaded.filter((r) => r.rdata.length === 0).length, 33_334);
     assert.ok(ms < 1000, `100k records took ${ms.toFixed(0)} ms`);
   });
 });
