@@ -3,7 +3,7 @@
 import { WireError, type Edns, type EdnsOption, type Message, type Name, type Question, type ResourceRecord } from './types.js';
 import { MAX_MESSAGE_SIZE, MessageWriter } from './message-writer.js';
 import { lastNameEnd, readNameAt } from './read-name.js';
-import { readRdataFromMessage, writeRdataToMessage } from './rdata/rdata-wire.js';
+import { copyBytes, readRdataFromMessage, writeRdataToMessage } from './rdata/rdata-wire.js';
 
 const HEADER_SIZE = 12;
 const TYPE_OPT = 41;
@@ -41,7 +41,7 @@ function readRecord(buf: Uint8Array, pos: number): ResourceRecord {
   if (end > buf.length) throw new WireError('TRUNCATED', `rdata of ${rdlength} bytes runs past the end of the message`, pos + 8);
   recordEnd = end;
   // OPT RDATA is options, parsed by the caller; its RDATA is not a known type.
-  const rdata = type === TYPE_OPT ? new Uint8Array(buf.subarray(start, end)) : readRdataFromMessage(buf, start, end, type, rrclass);
+  const rdata = type === TYPE_OPT ? copyBytes(buf, start, end) : readRdataFromMessage(buf, start, end, type, rrclass);
   return { name, type, class: rrclass, ttl, rdata };
 }
 
@@ -54,7 +54,7 @@ function readOptions(rdata: Uint8Array, at: number): EdnsOption[] {
     const code = (rdata[pos]! << 8) | rdata[pos + 1]!;
     const len = (rdata[pos + 2]! << 8) | rdata[pos + 3]!;
     if (pos + 4 + len > rdata.length) throw new WireError('BAD_OPT', `EDNS option ${code} runs past the OPT rdata`, at + pos);
-    options.push({ code, data: rdata.slice(pos + 4, pos + 4 + len) });
+    options.push({ code, data: copyBytes(rdata, pos + 4, pos + 4 + len) });
     pos += 4 + len;
   }
   return options;

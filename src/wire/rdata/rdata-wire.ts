@@ -1,8 +1,8 @@
 // RDATA inside messages: the decoder's read (validating, decompressing where RFC
 // 3597 4 allows) and the encoder's write (compressing only RFC 1035 types).
 // Internal to the wire layer; not re-exported by index.ts.
-import { WireError, type Name } from '../types.js';
-import { checkUncompressedName, lastNameEnd, latin1Slice, readNameAt } from '../read-name.js';
+import { WireError } from '../types.js';
+import { checkUncompressedName, lastNameEnd, readNameAt } from '../read-name.js';
 import type { MessageWriter } from '../message-writer.js';
 import type { RdataTypeInfo } from './field-kind.js';
 import { FIELD_CODECS } from './field-codecs.js';
@@ -14,6 +14,19 @@ const CLASS_ANY = 255;
 
 /** Decompressed RDATA is built here, then copied out at its exact size. */
 const scratch = new Uint8Array(65535 + 1024);
+
+/**
+ * A copy of [start, end), never a view: the caller may reuse the message buffer
+ * (and Buffer#slice returns a view). Small copies by hand, as V8 keeps typed
+ * arrays of up to 64 bytes on its heap and a subarray costs more than the copy.
+ */
+export function copyBytes(buf: Uint8Array, start: number, end: number): Uint8Array {
+  const n = end - start;
+  if (n > 64) return new Uint8Array(buf.subarray(start, end));
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = buf[start + i]!;
+  return out;
+}
 
 /**
  * Checks every field of a known type in [start, end) of `buf` (uncompressed) and
@@ -38,12 +51,10 @@ export function checkFields(info: RdataTypeInfo, buf: Uint8Array, start: number,
 export function readRdataFromMessage(msg: Uint8Array, start: number, end: number, type: number, rrclass: number): Uint8Array {
   if (start === end && (rrclass === CLASS_ANY || rrclass === CLASS_NONE)) return EMPTY;
   const info = rdataTypeInfo(type);
-  // A copy, never a view: the caller may reuse the message buffer (and
-  // Buffer#slice would return a view).
-  if (info === undefined) return new Uint8Array(msg.subarray(start, end));
+  if (info === undefined) return copyBytes(msg, start, end);
   if (!info.decompress) {
     checkFields(info, msg, start, end);
-    return new Uint8Array(msg.subarray(start, end));
+    return copyBytes(msg, start, end);
   }
   const { fields, whats } = info;
   let pos = start;
@@ -66,7 +77,7 @@ export function readRdataFromMessage(msg: Uint8Array, start: number, end: number
   if (pos !== end) {
     throw new WireError('BAD_RDLENGTH', `${info.mnemonic} rdata has ${end - pos} bytes after its last field`, pos);
   }
-  return scratch.slice(0, out);
+  return copyBytes(scratch, 0, out);
 }
 
 /**
@@ -87,7 +98,7 @@ export function writeRdataToMessage(w: MessageWriter, type: number, rdata: Uint8
     const kind = fields[i]!.kind;
     if (kind === 'name') {
       const after = checkUncompressedName(rdata, pos, end, whats[i]!);
-      w.name(latin1Slice(rdata, pos, after) as Name, true);
+      w.nameFromBytes(rdata, pos);
       pos = after;
     } else {
       const after = FIELD_CODECS[kind].check(rdata, pos, end, whats[i]!);
