@@ -67,7 +67,8 @@ const ROUND_TRIPS: readonly (readonly [string, string, string])[] = [
   ['TXT', '"hello \\"world\\"" "semi;colon" plain "\\200\\001" "back\\\\slash"',
     '"hello \\"world\\"" "semi;colon" "plain" "\\200\\001" "back\\\\slash"'],
   ['TXT', '""', '""'],
-  ['TXT', '"é"', '"\\195\\169"'],
+  ['TXT', '"é"', '"\\233"'], // latin1 text: one character is one byte
+  ['TXT', '"€"', '"\\226\\130\\172"'], // above 0xff: UTF-8
   ['SPF', '"v=spf1 -all"', '"v=spf1 -all"'],
   ['HINFO', '"PC-Intel-700mhz" "Linux 2.4"', '"PC-Intel-700mhz" "Linux 2.4"'],
   ['SRV', '10 60 5060 bigbox', '10 60 5060 bigbox.example.com.'],

@@ -3,9 +3,10 @@
 
 /**
  * Decodes presentation text into bytes: `\DDD` is a decimal byte, `\X` is X, and
- * any other character is itself, encoded as UTF-8 when above 0x7f (zone files
- * and API strings are UTF-8). Returns an error reason string instead of bytes
- * when an escape is malformed.
+ * any other character is itself. Text is a latin1 byte string, as zone files are
+ * read (one character per byte, like names in name.ts); a character above 0xff,
+ * which no byte string holds, is encoded as UTF-8. Returns an error reason string
+ * instead of bytes when an escape is malformed.
  */
 export function charStringFromText(text: string): Uint8Array | string {
   const out: number[] = [];
@@ -27,7 +28,7 @@ export function charStringFromText(text: string): Uint8Array | string {
       i++;
       c = d;
     }
-    if (c < 0x80) {
+    if (c <= 0xff) {
       out.push(c);
     } else {
       const cp = text.codePointAt(i)!;
