@@ -319,3 +319,33 @@ test('decoded RDATA is a copy, not a view of the input buffer', () => {
   assert.equal(rdataToText(1, m.answers[0]!.rdata), '192.0.2.1');
   assert.equal(hex(m.answers[1]!.rdata), 'abcd');
 });
+
+test('compression of many random names agrees with dns-packet, also past the 16 KiB pointer limit', () => {
+  let x = 12345;
+  const rnd = (k: number): number => {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    return (x >>> 8) % k;
+  };
+  const labels = ['a', 'B', 'www', 'WWW', 'mail', 'Example', 'example', 'com', 'NET', 'x'.repeat(63)];
+  const randomName = (): string => {
+    const parts: string[] = [];
+    for (let i = 0, n = 1 + rnd(4); i < n; i++) parts.push(rnd(3) === 0 ? `u${rnd(100000)}` : labels[rnd(labels.length)]!);
+    return parts.join('.') + '.';
+  };
+  const answers: ResourceRecord[] = [];
+  for (let i = 0; i < 1500; i++) answers.push(rr(randomName(), 'CNAME', randomName()));
+  const msg = message({ questions: [{ name: n(randomName()), type: 5, class: 1 }], answers });
+  const enc = encodeMessage(msg);
+  assert.ok(enc.length > 0x4000, 'the message is large enough to test the pointer limit');
+  const ours = decodeMessage(enc);
+  const theirs = dnsPacket.decode(Buffer.from(enc));
+  assert.equal(ours.answers.length, 1500);
+  ours.answers.forEach((a, i) => {
+    const original = answers[i]!;
+    assert.equal(nameToText(a.name).toLowerCase(), nameToText(original.name).toLowerCase());
+    assert.equal(rdataToText(5, a.rdata).toLowerCase(), rdataToText(5, original.rdata).toLowerCase());
+    const p = theirs.answers![i]! as { name: string; data: string };
+    assert.equal(p.name.toLowerCase() + '.', nameToText(a.name).toLowerCase());
+    assert.equal(p.data + '.', rdataToText(5, a.rdata));
+  });
+});
