@@ -113,6 +113,40 @@ test('the cache-hit fast path writes a reply a stub decodes, with its ID and OPT
   }
 });
 
+test('respondFromRequest answers straight from request bytes, only for admitted clients, RD set, names not ours', async () => {
+  const f = createForwarder({
+    upstreams: [knot.address],
+    allowRecursion: ['127.0.0.0/8', '2001:db8::/32'],
+    isAuthoritative: (n) => n.endsWith(nameFromText('ours.test.')),
+  });
+  try {
+    answer(await f.resolve(q('www.fwd.test.', 1), PLAIN));
+    answer(await f.resolve(q('www.fwd.test.', 16), { dnssecOk: true, checkingDisabled: false }));
+    const ask = (opts: { rd?: boolean; edns?: number; do?: boolean; type?: dnsPacket.RecordType } = {}): Uint8Array => dnsPacket.encode({
+      type: 'query', id: 4321, flags: opts.rd === false ? 0 : dnsPacket.RECURSION_DESIRED,
+      questions: [{ name: 'WWW.fwd.test', type: opts.type ?? 'A' }],
+      additionals: opts.edns === undefined ? [] : [{ type: 'OPT', name: '.', udpPayloadSize: opts.edns, flags: opts.do === true ? dnsPacket.DNSSEC_OK : 0 } as dnsPacket.Answer],
+    });
+    const udp = { transport: 'udp' as const, remoteAddress: '127.0.0.1' };
+    const hit = f.respondFromRequest(ask({ edns: 4096 }), udp, Date.now());
+    assert.notEqual(hit, null);
+    const got = dnsPacket.decode(Buffer.from(hit!));
+    assert.equal(got.id, 4321);
+    assert.equal(got.questions![0]!.name, 'WWW.fwd.test');
+    assert.deepEqual(got.answers!.map((a) => (a as dnsPacket.StringAnswer).data), ['192.0.2.1']);
+    assert.equal((got.additionals![0] as unknown as { udpPayloadSize: number }).udpPayloadSize, 1232);
+    assert.notEqual(f.respondFromRequest(ask(), { transport: 'udp', remoteAddress: '2001:db8::5' }, Date.now()), null);
+    assert.equal(f.respondFromRequest(ask(), { transport: 'udp', remoteAddress: '192.0.2.9' }, Date.now()), null, 'not admitted');
+    assert.equal(f.respondFromRequest(ask({ rd: false }), udp, Date.now()), null, 'RD clear');
+    assert.equal(f.respondFromRequest(ask({ edns: 4096, do: true }), udp, Date.now()), null, 'DO is another key (A with DO never fetched)');
+    assert.notEqual(f.respondFromRequest(ask({ edns: 4096, do: true, type: 'TXT' }), udp, Date.now()), null, 'TXT with DO was fetched');
+    const ours = dnsPacket.encode({ type: 'query', id: 1, flags: dnsPacket.RECURSION_DESIRED, questions: [{ name: 'x.ours.test', type: 'A' }] });
+    assert.equal(f.respondFromRequest(ours, udp, Date.now()), null, 'our own zone');
+  } finally {
+    f.close();
+  }
+});
+
 test('a truncated UDP answer is fetched again over TCP from the same upstream', async () => {
   const direct = await askUdp(knot.port, 'big.fwd.test', 'TXT');
   assert.equal((direct as { flag_tc?: boolean } | null)?.flag_tc, true, 'knotd truncates this RRset over plain UDP');

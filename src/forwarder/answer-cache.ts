@@ -158,22 +158,21 @@ export class AnswerCache {
 
   /** The entry for a question and key flags, fresh or not, or undefined. Does not touch counters. */
   peek(question: Question, flags: number): CacheEntry | undefined {
-    const list = this.#byName.get(nameLower(question.name));
+    return this.#find(nameLower(question.name), question.type, question.class, flags);
+  }
+
+  #find(lname: string, type: number, qclass: number, flags: number): CacheEntry | undefined {
+    const list = this.#byName.get(lname);
     if (list === undefined) return undefined;
     for (let i = 0; i < list.length; i++) {
       const e = list[i]!;
-      if (e.type === question.type && e.class === question.class && e.flags === flags) return e;
+      if (e.type === type && e.class === qclass && e.flags === flags) return e;
     }
     return undefined;
   }
 
-  /**
-   * Looks up a fresh entry, counting a hit; drops an entry expired beyond any use
-   * (one still servable stale stays). Misses are counted by `countMiss`, once per
-   * question that goes upstream, however many lookups it took to find out.
-   */
-  lookup(question: Question, flags: number, now: number): CacheEntry | null {
-    const e = this.peek(question, flags);
+  /** A fresh entry by lowercased name, or null; counts a hit, drops an entry past any use. */
+  #fresh(e: CacheEntry | undefined, now: number): CacheEntry | null {
     if (e === undefined) return null;
     if (now >= e.expiresAt) {
       if (now >= e.staleUntil) this.#remove(e);
@@ -182,6 +181,24 @@ export class AnswerCache {
     this.#hits++;
     this.#touch(e);
     return e;
+  }
+
+  /**
+   * Looks up a fresh entry, counting a hit; drops an entry expired beyond any use
+   * (one still servable stale stays). Misses are counted by `countMiss`, once per
+   * question that goes upstream, however many lookups it took to find out.
+   */
+  lookup(question: Question, flags: number, now: number): CacheEntry | null {
+    return this.#fresh(this.peek(question, flags), now);
+  }
+
+  /**
+   * `respond` for a request whose question was read from its bytes (by
+   * `readCacheQuery`): `lname` already lowercased, no decoding needed.
+   */
+  respondRaw(request: Uint8Array, lname: string, type: number, qclass: number, shape: ReplyShape, now: number): Uint8Array | null {
+    const e = this.#fresh(this.#find(lname, type, qclass, cacheFlags(shape.dnssecOk, shape.checkingDisabled)), now);
+    return e === null ? null : this.#write(e, request, shape, now);
   }
 
   /** An expired entry that may still be served stale now (RFC 8767), or null. */
@@ -212,7 +229,10 @@ export class AnswerCache {
    */
   respond(request: Uint8Array, question: Question, shape: ReplyShape, now: number): Uint8Array | null {
     const e = this.lookup(question, cacheFlags(shape.dnssecOk, shape.checkingDisabled), now);
-    if (e === null) return null;
+    return e === null ? null : this.#write(e, request, shape, now);
+  }
+
+  #write(e: CacheEntry, request: Uint8Array, shape: ReplyShape, now: number): Uint8Array {
     const wire = e.wire;
     const optSize = shape.edns ? OPT_SIZE : 0;
     let bodyEnd = wire.length;
@@ -423,7 +443,8 @@ export class AnswerCache {
       checkingDisabled: (e.flags & CacheFlag.CHECKING_DISABLED) !== 0,
       rcode: e.rcode,
       negative: e.negative,
-      ttlLeft: Math.floor((e.expiresAt - now) / 1000),
+      // As a reply would say it: the lifetime less whole seconds of age.
+      ttlLeft: Math.round((e.expiresAt - e.storedAt) / 1000) - Math.floor((now - e.storedAt) / 1000),
       stale: now >= e.expiresAt && now < e.staleUntil,
       bytes: e.bytes,
     }));

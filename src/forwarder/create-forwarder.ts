@@ -26,6 +26,7 @@ import { exchangeUdp, type ExchangeOutcome, type ExchangeRequest } from './excha
 import { ForwarderError } from './forwarder-error.js';
 import { parseUpstream } from './parse-upstream.js';
 import { randomQueryId } from './random-query-id.js';
+import { newCacheQuery, readCacheQuery } from './read-cache-query.js';
 import type { EdeInfo } from './refusal-for.js';
 import { UpstreamPool, type TryFailure, type UpstreamState, type UpstreamStats } from './upstream-pool.js';
 
@@ -65,6 +66,17 @@ export interface ForwarderOptions {
   readonly serveStale?: boolean;
   /** How long past expiry an answer may be served stale, in seconds (default 86400). */
   readonly staleMaxAge?: number;
+  /**
+   * Our EDNS UDP payload size: advertised in OPT of cache-hit replies and the cap on
+   * their size over UDP (default 1232, as the query engine's).
+   */
+  readonly maxUdpSize?: number;
+  /**
+   * True when a lowercased name (wire form) is in one of our zones. `respondFromRequest`
+   * checks it so a name that became ours after it was cached is never served from
+   * here. main.ts passes the zone table's lookup; without it the check is skipped.
+   */
+  readonly isAuthoritative?: (lowercasedName: string) => boolean;
   /** Wall clock in ms for cache ages and health (default Date.now). Tests inject their own. */
   readonly now?: () => number;
   /** Monotonic clock in ms for round-trip times (default performance.now). */
@@ -83,6 +95,7 @@ export const FORWARDER_DEFAULTS = {
   backoffBaseMs: 2000,
   backoffMaxMs: 60000,
   maxInFlight: 1000,
+  maxUdpSize: 1232,
   cacheMaxBytes: 64 * 1024 * 1024,
   minTtl: 0,
   maxTtl: 86400,
@@ -157,8 +170,15 @@ export interface Forwarder {
   /** Whether `allow_recursion` admits this client address (as the transport reports it). */
   isRecursionAllowed(remoteAddress: string): boolean;
   /**
-   * The fast path: a complete reply to `request` from the cache, or null on a miss.
-   * Synchronous, no promise, no decoding. `now` is the same clock as options.now.
+   * The fastest path, before any decoding: when `request` is a plain query with RD
+   * set, for a name not ours, from a client allow_recursion admits, and the answer is
+   * cached and fresh, the complete reply; otherwise null (then take the slow path,
+   * which decides properly). `now` is the same clock as options.now.
+   */
+  respondFromRequest(request: Uint8Array, client: { readonly transport: 'udp' | 'tcp'; readonly remoteAddress: string }, now: number): Uint8Array | null;
+  /**
+   * The fast path after decoding: a complete reply to `request` from the cache, or
+   * null on a miss. Synchronous, no promise. The caller has checked RD and the ACL.
    */
   respondFromCache(request: Uint8Array, question: Question, shape: ReplyShape, now: number): Uint8Array | null;
   /** A fresh cached answer as records (TTLs decremented), or null; synchronous. */
@@ -234,6 +254,11 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
     serveStale: options.serveStale ?? d.serveStale,
     staleMaxAge: checkCount('stale_max_age', options.staleMaxAge ?? d.staleMaxAge, 0),
   });
+  const maxUdpSize = Math.min(65535, Math.max(512, checkCount('max_udp_size', options.maxUdpSize ?? d.maxUdpSize, 512)));
+  const isAuthoritative = options.isAuthoritative;
+  // Scratch for the byte path, filled per request (single-threaded, synchronous use only).
+  const rawQuery = newCacheQuery();
+  const rawShape = { dnssecOk: false, checkingDisabled: false, edns: false, udpSize: maxUdpSize, maxSize: 512 };
   const maxInFlight = checkCount('max_in_flight', options.maxInFlight ?? d.maxInFlight, 1);
   const closer = new AbortController();
   const inflight = new Map<string, Promise<ForwardResult>>();
@@ -397,6 +422,19 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
 
     isRecursionAllowed(remoteAddress: string): boolean {
       return acl.matches(remoteAddress);
+    },
+
+    respondFromRequest(request, client, at): Uint8Array | null {
+      if (upstreams.length === 0 || !readCacheQuery(request, rawQuery) || !rawQuery.rd) return null;
+      if (isAuthoritative !== undefined && isAuthoritative(rawQuery.lname)) return null;
+      if (!acl.matches(client.remoteAddress)) return null;
+      rawShape.dnssecOk = rawQuery.dnssecOk;
+      rawShape.checkingDisabled = rawQuery.checkingDisabled;
+      rawShape.edns = rawQuery.edns;
+      // RFC 6891 6.2.5: sizes below 512 count as 512; ours caps the rest; TCP has no UDP cap.
+      rawShape.maxSize = client.transport === 'tcp' ? 65535
+        : !rawQuery.edns ? 512 : Math.max(512, Math.min(rawQuery.udpSize, maxUdpSize));
+      return cache.respondRaw(request, rawQuery.lname, rawQuery.type, rawQuery.qclass, rawShape, at);
     },
 
     respondFromCache(request: Uint8Array, question: Question, shape: ReplyShape, at: number): Uint8Array | null {
