@@ -68,7 +68,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
     const zones = new ZoneTable();
     const initialLoad = loadZones(store, zones, log);
     if (zones.size === 0) log.warn('no zones to serve; every query will be refused; add one with "mcns zone import NAME FILE"');
-    const engine = createQueryEngine({ zones });
+    const engine = createQueryEngine({ zones, maxUdpSize: config.dns.udpMaxPayload });
     server = createDnsServer({
       listen: config.dns.listen,
       engine,
