@@ -78,3 +78,20 @@ test('every upstream query uses a fresh source port and a random ID (RFC 5452 9.
     await up.close();
   }
 });
+
+test('an IPv6 upstream on [::1] is queried from an IPv6 socket and its forged datagrams are dropped too', async () => {
+  const up = await startFakeUpstream((query, tools) => {
+    tools.replyFromOtherPort(scriptedAnswer(query, { addresses: ['6.6.6.6'] }));
+    setTimeout(() => tools.reply(scriptedAnswer(query, { addresses: ['192.0.2.6'] })), 20);
+  }, 6);
+  const f = createForwarder({ upstreams: [up.address] });
+  try {
+    const r = answer(await f.resolve(q('six.example.'), PLAIN));
+    assert.deepEqual(r.answers.map((x) => rdataToText(x.type, x.rdata)), ['192.0.2.6']);
+    assert.equal(f.stats().spoofedDropped, 1);
+    assert.equal(f.stats().upstreams[0]!.upstream, `[::1]:${up.port}`);
+  } finally {
+    f.close();
+    await up.close();
+  }
+});

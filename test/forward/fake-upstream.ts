@@ -26,11 +26,12 @@ function closeSocket(s: Socket): Promise<void> {
   return new Promise((resolve) => s.close(() => resolve()));
 }
 
-/** Binds 127.0.0.1:0 and hands every datagram to `handler`. */
-export function startFakeUpstream(handler: (query: Buffer, tools: FakeReplyTools) => void): Promise<FakeUpstream> {
+/** Binds 127.0.0.1:0 (or [::1]:0 for family 6) and hands every datagram to `handler`. */
+export function startFakeUpstream(handler: (query: Buffer, tools: FakeReplyTools) => void, family: 4 | 6 = 4): Promise<FakeUpstream> {
+  const host = family === 6 ? '::1' : '127.0.0.1';
   return new Promise((resolve) => {
-    const main = createSocket('udp4');
-    const other = createSocket('udp4');
+    const main = createSocket(family === 6 ? 'udp6' : 'udp4');
+    const other = createSocket(family === 6 ? 'udp6' : 'udp4');
     const queries: Buffer[] = [];
     main.on('message', (msg, rinfo) => {
       queries.push(msg);
@@ -40,12 +41,12 @@ export function startFakeUpstream(handler: (query: Buffer, tools: FakeReplyTools
         replyFromOtherPort: (bytes) => other.send(bytes, rinfo.port, rinfo.address),
       });
     });
-    other.bind(0, '127.0.0.1', () => {
-      main.bind(0, '127.0.0.1', () => {
+    other.bind(0, host, () => {
+      main.bind(0, host, () => {
         const port = main.address().port;
         resolve({
           port,
-          address: `127.0.0.1:${port}`,
+          address: family === 6 ? `[::1]:${port}` : `127.0.0.1:${port}`,
           queries,
           close: async () => { await closeSocket(main); await closeSocket(other); },
         });
