@@ -211,6 +211,7 @@ export function nameFromText(text: string, origin?: Name): Name {
         label += String.fromCharCode(value);
         i += 3;
       } else {
+        if (next > 0xff) throw new WireError('BAD_TEXT', `name "${text}" has a character outside latin1; use \\DDD escapes`);
         label += text[i + 1];
         i += 1;
       }
