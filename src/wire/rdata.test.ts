@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
 import { WireError, type TextToken } from './types.js';
-import { nameFromText, nameToText } from './name.js';
+import { ROOT_NAME, nameFromText, nameToText } from './name.js';
+import { tokenizeRdata } from './zone-file/tokenize-rdata.js';
 import {
   classFromText, classToText, rdataFromText, rdataTargetName, rdataToText, rdataValidate, soaFields, soaWithSerial,
   typeFromText, typeToText,
@@ -274,4 +275,34 @@ test('SOA fields and serial replacement', () => {
   assert.equal(soaFields(bumped).serial, 4294967295);
   assert.equal(soaFields(soa).serial, 2024010101, 'the original is untouched');
   assert.throws(() => soaFields(soa.subarray(0, soa.length - 1)), WireError);
+});
+
+test('mutated RDATA either fails validation or prints as text that parses back to the same bytes', () => {
+  let x = 99;
+  const rnd = (k: number): number => {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    return (x >>> 8) % k;
+  };
+  let valid = 0;
+  for (const [type, input] of ROUND_TRIPS) {
+    const t = typeFromText(type)!;
+    const base = parse(type, input);
+    for (let i = 0; i < 3000; i++) {
+      let b = Uint8Array.from(base);
+      const mode = rnd(3);
+      if (mode === 0 && b.length > 0) for (let k = 0, m = 1 + rnd(3); k < m; k++) b[rnd(b.length)] = rnd(256);
+      else if (mode === 1) b = b.subarray(0, rnd(b.length + 1));
+      else b = Uint8Array.from([...b, ...Array.from({ length: 1 + rnd(6) }, () => rnd(256))]);
+      try {
+        rdataValidate(t, b);
+      } catch (e) {
+        assert.ok(e instanceof WireError, String(e));
+        continue;
+      }
+      valid++;
+      const text = rdataToText(t, b);
+      assert.equal(hex(rdataFromText(t, tokenizeRdata(text), ROOT_NAME)), hex(b), `${type} ${hex(b)} as "${text}"`);
+    }
+  }
+  assert.ok(valid > 10_000, `only ${valid} mutations were valid`);
 });
