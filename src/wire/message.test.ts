@@ -349,3 +349,21 @@ test('compression of many random names agrees with dns-packet, also past the 16 
     assert.equal(p.data + '.', rdataToText(5, a.rdata));
   });
 });
+
+test('a TSIG record stays last, after OPT, and survives truncation (RFC 8945 5.1)', () => {
+  const tsig: ResourceRecord = { name: n('key.'), type: 250, class: 255, ttl: 0, rdata: Uint8Array.from([0, 1, 2, 3]) };
+  const answers = Array.from({ length: 40 }, (_, i) => rr('www', 'A', `192.0.2.${i}`));
+  const msg = message({
+    questions: [{ name: n('www'), type: 1, class: 1 }], answers, additionals: [rr('ns1', 'A', '192.0.2.53'), tsig],
+    edns: { udpSize: 512, version: 0, do: false, z: 0, options: [] },
+  });
+  for (const size of [65535, 512]) {
+    const enc = encodeMessage(msg, size);
+    assert.ok(enc.length <= size);
+    const back = decodeMessage(enc);
+    assert.equal(back.additionals[back.additionals.length - 1]!.type, 250);
+    assert.equal(hex(back.additionals[back.additionals.length - 1]!.rdata), '00010203');
+    const p = dnsPacket.decode(Buffer.from(enc));
+    assert.deepEqual(p.additionals!.slice(-2).map((a) => a.type), ['OPT', 'TSIG']);
+  }
+});

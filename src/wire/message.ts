@@ -7,6 +7,7 @@ import { copyBytes, readRdataFromMessage, writeRdataToMessage } from './rdata/rd
 
 const HEADER_SIZE = 12;
 const TYPE_OPT = 41;
+const TYPE_TSIG = 250;
 const ROOT = '\0' as Name;
 
 /** The first 12 bytes of a message, read without decoding the rest. */
@@ -175,8 +176,9 @@ function sameRRset(a: ResourceRecord, b: ResourceRecord): boolean {
  * room for OPT is kept; if an answer or authority record does not fit, that
  * section stops there, TC is set and everything after (but OPT) is dropped; if
  * only additional records do not fit, they are left out (whole RRsets) without TC
- * (RFC 2181 9). Throws WireError TOO_LARGE only if header, questions and OPT alone
- * exceed `maxSize`.
+ * (RFC 2181 9). A TSIG record last in `additionals` is written after OPT and kept
+ * through truncation. Throws WireError TOO_LARGE only if header, questions, OPT and
+ * TSIG alone exceed `maxSize`.
  */
 export function encodeMessage(msg: Message, maxSize = MAX_MESSAGE_SIZE): Uint8Array {
   const w = writer;
@@ -190,7 +192,12 @@ export function encodeMessage(msg: Message, maxSize = MAX_MESSAGE_SIZE): Uint8Ar
     optSize = 11;
     for (const o of edns.options) optSize += 4 + o.data.length;
   }
-  const limit = Math.min(maxSize, MAX_MESSAGE_SIZE) - optSize;
+  // RFC 8945 5.1: TSIG "MUST be the last record in the additional section" (after
+  // OPT), and it survives truncation, so room is kept for it as for OPT.
+  const lastAdditional = msg.additionals[msg.additionals.length - 1];
+  const tsig = lastAdditional !== undefined && lastAdditional.type === TYPE_TSIG ? lastAdditional : null;
+  const tsigSize = tsig === null ? 0 : tsig.name.length + 10 + tsig.rdata.length;
+  const limit = Math.min(maxSize, MAX_MESSAGE_SIZE) - optSize - tsigSize;
 
   w.pos = HEADER_SIZE;
   for (const q of msg.questions) {
@@ -198,10 +205,10 @@ export function encodeMessage(msg: Message, maxSize = MAX_MESSAGE_SIZE): Uint8Ar
     w.u16(q.type);
     w.u16(q.class);
     if (w.pos > limit) {
-      throw new WireError('TOO_LARGE', `header, questions and OPT need more than ${maxSize} bytes`, w.pos);
+      throw new WireError('TOO_LARGE', `header, questions, OPT and TSIG need more than ${maxSize} bytes`, w.pos);
     }
   }
-  if (limit < HEADER_SIZE) throw new WireError('TOO_LARGE', `header and OPT need more than ${maxSize} bytes`);
+  if (limit < HEADER_SIZE) throw new WireError('TOO_LARGE', `header, OPT and TSIG need more than ${maxSize} bytes`);
 
   let truncated = false;
   let ancount = 0;
@@ -229,7 +236,8 @@ export function encodeMessage(msg: Message, maxSize = MAX_MESSAGE_SIZE): Uint8Ar
     let rrsetStart = 0;
     let rrsetMark = w.pos;
     const adds = msg.additionals;
-    for (let i = 0; i < adds.length; i++) {
+    const addCount = tsig === null ? adds.length : adds.length - 1;
+    for (let i = 0; i < addCount; i++) {
       const rr = adds[i]!;
       if (i === 0 || !sameRRset(adds[i - 1]!, rr)) {
         rrsetStart = i;
@@ -255,6 +263,15 @@ export function encodeMessage(msg: Message, maxSize = MAX_MESSAGE_SIZE): Uint8Ar
       w.u16(o.data.length);
       w.bytes(o.data);
     }
+    arcount++;
+  }
+  if (tsig !== null) {
+    w.name(tsig.name, false);
+    w.u16(TYPE_TSIG);
+    w.u16(tsig.class);
+    w.u32(tsig.ttl);
+    w.u16(tsig.rdata.length);
+    w.bytes(tsig.rdata);
     arcount++;
   }
 
