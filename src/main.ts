@@ -81,7 +81,6 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
     });
     await server.start();
     const listening = [...new Set(server.addresses().map((a) => listenAddressText(a)))];
-    for (const address of listening) log.info({ address }, 'serving dns on udp and tcp');
     const running = server;
     let closing: Promise<void> | null = null;
     return {

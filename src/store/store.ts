@@ -80,7 +80,7 @@ type ZoneRow = {
   created_at: string; updated_at: string; record_count: number;
 };
 type RecordRow = [id: number, name: string, type: number, ttl: number, rdata: Buffer];
-type ChunkRow = [count: number, lastId: number | null, owners: string | null, numbers: string | null, rdata: Buffer | null];
+type ChunkRow = [count: number, lastId: number | null, owners: string | null, records: Buffer | null];
 
 /**
  * Rows per loadZoneRecords query: large enough that per-query costs vanish, small
@@ -118,10 +118,10 @@ export class Store {
     this.#now = now;
     this.#listZones = db.prepare(`SELECT ${ZONE_COLUMNS} FROM zones z ORDER BY z.name`);
     this.#getZone = db.prepare(`SELECT ${ZONE_COLUMNS} FROM zones z WHERE z.name = ?`);
-    // Rows with equal owners stay in one run and RDATA lengths come in id order, because
-    // every aggregate of one query walks the same rows in the same (subquery) order.
+    // Owners joined by newlines, and one BLOB of (type, TTL, RDATA length, RDATA) per
+    // record; both aggregates walk the same rows in the same (subquery) order.
     this.#recordChunk = db.prepare(`SELECT count(*), max(id), group_concat(name, char(10)),
-        group_concat(type || ' ' || ttl || ' ' || length(rdata), ' '), CAST(group_concat(rdata, '') AS BLOB)
+        CAST(group_concat(unhex(printf('%04x%08x%04x', type, ttl, length(rdata))) || rdata, '') AS BLOB)
       FROM (SELECT id, name, type, ttl, rdata FROM records WHERE zone_id = ? AND id > ? ORDER BY id LIMIT ${LOAD_CHUNK_ROWS})`).raw();
     this.#recordsBefore = db.prepare(
       'SELECT name, type, ttl, rdata FROM records WHERE zone_id = ? AND id <= ? ORDER BY id DESC LIMIT ?').raw();
@@ -164,10 +164,10 @@ export class Store {
   /**
    * Every record of a zone, in the order stored, ready for buildZoneSnapshot.
    * Built for a million records a second. Row by row, better-sqlite3 makes one
-   * Buffer per BLOB, which costs more than everything else together; so each
-   * chunk of rows comes back as one row of aggregates (owners joined by newlines,
-   * type/TTL/length triples, and every RDATA concatenated into one BLOB), and each
-   * record's RDATA is a view into its chunk's BLOB. Owner names take the fast
+   * Buffer per BLOB and several values per row, which costs more than everything
+   * else together; so each chunk of rows comes back as one row of two aggregates
+   * (owners joined by newlines; type, TTL and RDATA of every record packed into
+   * one BLOB), and each record's RDATA is a view into its chunk's BLOB. Owner names take the fast
    * path of storedNameToWire, once per run of equal owners.
    */
   loadZoneRecords(zoneId: number): RecordData[] {
@@ -181,24 +181,27 @@ export class Store {
       if (count === 0) break;
       afterId = row[1]!;
       const owners = row[2]!.split('\n');
-      const numbers = row[3]!.split(' ');
-      const blob = row[4] ?? Buffer.alloc(0);
-      if (owners.length !== count || numbers.length !== 3 * count) {
+      const blob = row[3]!;
+      if (owners.length !== count) {
         // An owner with a newline in it (only a hand edit can do that): read the chunk row by row.
         this.#loadChunkByRows(zoneId, afterId, count, out);
         continue;
       }
       const bytes = blob.buffer;
-      let offset = blob.byteOffset;
+      const base = blob.byteOffset;
+      let p = 0;
       for (let i = 0; i < count; i++) {
         const text = owners[i]!;
         if (text !== lastText) {
           lastText = text;
           lastName = storedNameToWire(text);
         }
-        const length = Number(numbers[3 * i + 2]);
-        out.push({ name: lastName, type: Number(numbers[3 * i]), ttl: Number(numbers[3 * i + 1]), rdata: new Uint8Array(bytes, offset, length) });
-        offset += length;
+        // Each record in the chunk BLOB: type (2 bytes), TTL (4), RDATA length (2), RDATA.
+        const type = (blob[p]! << 8) | blob[p + 1]!;
+        const ttl = blob[p + 2]! * 0x1000000 + ((blob[p + 3]! << 16) | (blob[p + 4]! << 8) | blob[p + 5]!);
+        const length = (blob[p + 6]! << 8) | blob[p + 7]!;
+        out.push({ name: lastName, type, ttl, rdata: new Uint8Array(bytes, base + p + 8, length) });
+        p += 8 + length;
       }
     }
     return out;
