@@ -19,16 +19,31 @@ export interface ServeOptions {
 export async function serve(options: ServeOptions, io: CliIo): Promise<number> {
   const config = loadConfig({ path: options.config, cwd: io.cwd });
   const logger = createLogger({ level: config.log.level, sink: io.stderr });
-  const running = await startServer(config, { logger });
+  // Registered before the (possibly long) start: SIGHUP's default action would kill the process.
+  let running: RunningServer | null = null;
+  const reload = (): void => {
+    if (running === null) {
+      logger.warn('SIGHUP while starting: ignored; zones are being loaded now');
+      return;
+    }
+    try {
+      logger.info({ ...running.reload() }, 'SIGHUP: zones reloaded from the database');
+    } catch (err) {
+      logger.error({ err }, 'SIGHUP: reload failed; still serving the zones loaded before');
+    }
+  };
+  io.signals.on('SIGHUP', reload);
+  try {
+    running = await startServer(config, { logger });
+  } catch (err) {
+    io.signals.off('SIGHUP', reload);
+    throw err;
+  }
   for (const address of running.listening) io.stdout.write(`mcns: serving DNS on ${address} (udp, tcp)\n`);
   const hint = tryCommand(running);
   io.stdout.write(hint === null ? 'mcns: no zones yet; add one with "mcns zone import NAME FILE" and send SIGHUP\n' : `try: ${hint}\n`);
 
   const signal = await new Promise<string>((resolve) => {
-    const reload = (): void => {
-      const summary = running.reload();
-      logger.info({ ...summary }, 'SIGHUP: zones reloaded from the database');
-    };
     const stop = (name: string) => (): void => {
       io.signals.off('SIGTERM', onTerm);
       io.signals.off('SIGINT', onInt);
@@ -39,7 +54,6 @@ export async function serve(options: ServeOptions, io: CliIo): Promise<number> {
     const onInt = stop('SIGINT');
     io.signals.on('SIGTERM', onTerm);
     io.signals.on('SIGINT', onInt);
-    io.signals.on('SIGHUP', reload);
   });
   logger.info({ signal }, 'shutting down');
   await running.close();
