@@ -20,10 +20,12 @@ import type { ImportOptions, ImportResult, Store } from './store.js';
 export function readZoneFile(origin: Name, file: string, displayName: string = file): RecordData[] {
   const top = resolve(file);
   const dir = dirname(top);
-  const parsed = parseZoneFile(readFileSync(top, 'utf8'), {
+  // Zone files are bytes, not text (RFC 1035 5.1): latin1 maps each byte to one
+  // character, so a UTF-8 TXT string reaches the wire exactly as it was written.
+  const parsed = parseZoneFile(readFileSync(top, 'latin1'), {
     origin,
     fileName: displayName,
-    include: (requested: string): IncludedFile => ({ fileName: requested, text: readFileSync(confinedPath(dir, requested), 'utf8') }),
+    include: (requested: string): IncludedFile => ({ fileName: requested, text: readFileSync(confinedPath(dir, requested), 'latin1') }),
   });
   const problems: string[] = [];
   const records: RecordData[] = [];
