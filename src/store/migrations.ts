@@ -55,6 +55,45 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX journal_zone_serial ON journal (zone_id, serial_after);
     `,
   },
+  {
+    version: 2,
+    name: 'audit log',
+    sql: `
+      -- Who changed what and when (issue 3). Written in the same transaction as the
+      -- change it describes; zone is kept as text so entries outlive a deleted zone.
+      CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        time TEXT NOT NULL,
+        principal TEXT NOT NULL,
+        operation TEXT NOT NULL,
+        zone TEXT,
+        serial_before INTEGER CHECK (serial_before BETWEEN 0 AND 4294967295),
+        serial_after INTEGER CHECK (serial_after BETWEEN 0 AND 4294967295),
+        summary TEXT NOT NULL,
+        detail TEXT
+      ) STRICT;
+      CREATE INDEX audit_log_zone ON audit_log (zone, id);
+    `,
+  },
+  {
+    version: 3,
+    name: 'api tokens',
+    sql: `
+      -- Built-in API tokens (issue 3). The secret is never stored: secret_hash is
+      -- SHA-256 of it. zones is a JSON array of zone names, NULL for every zone.
+      CREATE TABLE api_tokens (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        secret_hash BLOB NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'editor', 'viewer')),
+        zones TEXT,
+        created_at TEXT NOT NULL,
+        expires_at TEXT,
+        revoked_at TEXT,
+        last_used_at TEXT
+      ) STRICT;
+    `,
+  },
 ];
 
 /** The schema version this build of mcns writes and understands. */
