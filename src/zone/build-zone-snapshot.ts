@@ -5,6 +5,7 @@ import {
   RRType, nameIsWildcard, nameLower, nameParent, type Name,
 } from '../wire/index.js';
 import { ZoneError } from './zone-error.js';
+import { NodeIndex } from './node-index.js';
 import { SnapshotNode } from './zone-node.js';
 import { NodeFlag, type RecordData, type RRset, type ZoneSnapshot } from './types.js';
 
@@ -28,7 +29,7 @@ interface PendingRRset {
  */
 export function buildZoneSnapshot(origin: Name, records: Iterable<RecordData>, serial?: number): ZoneSnapshot {
   const originLower = nameLower(origin);
-  const nodes = new Map<Name, SnapshotNode>();
+  const nodes = new NodeIndex<SnapshotNode>();
   const bigSets = new Map<PendingRRset, Set<string>>();
   let recordCount = 0;
   let hasCuts = false;
@@ -120,7 +121,7 @@ export function buildZoneSnapshot(origin: Name, records: Iterable<RecordData>, s
 }
 
 /** Makes the empty non-terminals between `lower` (exclusive) and the apex that do not exist yet. */
-function makeAncestors(nodes: Map<Name, SnapshotNode>, name: Name, lower: Name, originLower: Name): void {
+function makeAncestors(nodes: NodeIndex<SnapshotNode>, name: Name, lower: Name, originLower: Name): void {
   let offset = lower.charCodeAt(0) + 1;
   let ancestor = lower.slice(offset) as Name;
   let wildcards: Name[] | null = null;
