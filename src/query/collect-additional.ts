@@ -15,18 +15,20 @@ const NOT_AUTHORITATIVE = NodeFlag.OCCLUDED | NodeFlag.DELEGATION;
  * for the NS of a referral (glue, RFC 1034 4.3.2 step 3b), and for the apex NS
  * when they are put in authority (`apexNs`). Addresses below a cut are used only
  * for NS targets (glue); MX and SRV targets must be authoritative data. Wildcards
- * are not expanded for additional data, and an ANY answer gets none (as in BIND).
+ * are not expanded for additional data, and an ANY answer gets none but glue (as
+ * in BIND).
  */
 export function collectAdditional(outcome: LookupOutcome, qtype: number, apexNs: RRset | null): readonly RRset[] {
   let out: RRset[] | null = null;
   const zone = outcome.zone;
+  if (outcome.kind === 'referral') out = addTargets(zone, outcome.ns, out);
+  if (qtype === RRType.ANY) return out ?? NO_RRSETS;
   const answers = outcome.answers;
-  for (let i = 0; i < answers.length && qtype !== RRType.ANY; i++) {
+  for (let i = 0; i < answers.length; i++) {
     const rrset = answers[i]!.rrset;
     const type = rrset.type;
     if (type === RRType.NS || type === RRType.MX || type === RRType.SRV) out = addTargets(zone, rrset, out);
   }
-  if (outcome.kind === 'referral') out = addTargets(zone, outcome.ns, out);
   if (apexNs !== null) out = addTargets(zone, apexNs, out);
   return out ?? NO_RRSETS;
 }

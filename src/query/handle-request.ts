@@ -74,7 +74,10 @@ export function handleRequest(request: Uint8Array, transport: 'udp' | 'tcp', env
 
   // 1. preflight
   const verdict = preflight(msg);
-  if (verdict.verdict === 'reject') return reply(basis, { kind: 'error', rcode: verdict.rcode }, limit, false);
+  if (verdict.verdict === 'reject') {
+    const answered = verdict.bare ? { ...basis, rd: false, question: null } : basis;
+    return reply(answered, { kind: 'error', rcode: verdict.rcode }, limit, false);
+  }
 
   // 2. classify once, then one switch
   switch (classifyRequest(msg)) {
@@ -100,7 +103,7 @@ export function handleRequest(request: Uint8Array, transport: 'udp' | 'tcp', env
   // 4. resolve in the zone's snapshot
   const outcome = resolveName(zone, question.name, question.type, env.fullAny);
   // 5. additional-section records
-  const apexNs = wantsApexNs(outcome, header.rd) ? apexNsOf(zone) : null;
+  const apexNs = wantsApexNs(outcome, question.type, header.rd) ? apexNsOf(zone) : null;
   const additional = collectAdditional(outcome, question.type, apexNs);
   // 6. DNSSEC records when DO is set: a later issue (we clear DO and sign nothing).
   // 7. build the response, 8. fit it to the client's size

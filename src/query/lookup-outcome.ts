@@ -43,10 +43,11 @@ export type LookupKind = LookupOutcome['kind'];
  * (referrals, negative answers). The NS RRset is not repeated there when it is
  * the answer.
  */
-export function wantsApexNs(outcome: LookupOutcome, rd: boolean): boolean {
+export function wantsApexNs(outcome: LookupOutcome, qtype: number, rd: boolean): boolean {
   // BIND adds them to answers only: not to a chain that leaves the zone, nor to
-  // negative answers, whose authority is the SOA.
-  if (rd || outcome.kind !== 'answer') return false;
+  // negative answers, whose authority is the SOA, nor to DS answers (the data of
+  // a cut, answered from the parent side).
+  if (rd || outcome.kind !== 'answer' || qtype === 43 /* DS */) return false;
   const apexNs = outcome.zone.nodes.get(outcome.zone.origin)?.rrsets.get(2 /* NS */);
   if (apexNs === undefined) return false;
   for (const part of outcome.answers) if (part.rrset === apexNs) return false;

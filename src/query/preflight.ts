@@ -2,17 +2,21 @@
 // which RCODE. Runs on the decoded message before anything looks at zones.
 import { Opcode, RRClass, RRType, Rcode, type Message } from '../wire/index.js';
 
-/** The verdict of preflight: go on, or answer at once with `rcode`. */
+/**
+ * The verdict of preflight: go on, or answer at once with `rcode`. `bare` answers
+ * carry no question and clear RD, as BIND answers opcodes it does not know.
+ */
 export type Preflight =
   | { readonly verdict: 'accept' }
-  | { readonly verdict: 'reject'; readonly rcode: Rcode };
+  | { readonly verdict: 'reject'; readonly rcode: Rcode; readonly bare: boolean };
 
 const ACCEPT: Preflight = { verdict: 'accept' };
-const FORMERR: Preflight = { verdict: 'reject', rcode: Rcode.FORMERR };
-const NOTIMP: Preflight = { verdict: 'reject', rcode: Rcode.NOTIMP };
-const REFUSED: Preflight = { verdict: 'reject', rcode: Rcode.REFUSED };
-const NOTAUTH: Preflight = { verdict: 'reject', rcode: Rcode.NOTAUTH };
-const BADVERS: Preflight = { verdict: 'reject', rcode: Rcode.BADVERS };
+const FORMERR: Preflight = { verdict: 'reject', rcode: Rcode.FORMERR, bare: false };
+const NOTIMP: Preflight = { verdict: 'reject', rcode: Rcode.NOTIMP, bare: false };
+const NOTIMP_BARE: Preflight = { verdict: 'reject', rcode: Rcode.NOTIMP, bare: true };
+const REFUSED: Preflight = { verdict: 'reject', rcode: Rcode.REFUSED, bare: false };
+const NOTAUTH: Preflight = { verdict: 'reject', rcode: Rcode.NOTAUTH, bare: false };
+const BADVERS: Preflight = { verdict: 'reject', rcode: Rcode.BADVERS, bare: false };
 
 /** Meta-types not in RRType (RFC 2930 TKEY, RFC 1035 MAILB/MAILA). */
 const TYPE_TKEY = 249;
@@ -29,14 +33,19 @@ export function preflight(msg: Message): Preflight {
   // request, then it MUST respond with RCODE=BADVERS."
   if (msg.edns !== null && msg.edns.version > 0) return BADVERS;
   const opcode = msg.header.opcode;
-  if (opcode !== Opcode.QUERY && opcode !== Opcode.NOTIFY && opcode !== Opcode.UPDATE) return NOTIMP;
+  // RFC 1035 4.1.1: NOTIMP, "the name server does not support the requested kind of query".
+  if (opcode !== Opcode.QUERY && opcode !== Opcode.NOTIFY && opcode !== Opcode.UPDATE) return NOTIMP_BARE;
   // RFC 1035 4.1.2 allows QDCOUNT > 1 in theory, but no server answers it (RFC 9619:
   // "a DNS message with OPCODE = 0 MUST NOT include a QDCOUNT parameter whose value
   // is greater than 1"); NOTIFY and UPDATE carry exactly one zone too.
   if (msg.questions.length !== 1) return FORMERR;
   const question = msg.questions[0]!;
-  // Our zones are class IN; CH (version.bind and friends) and the rest are not served.
-  if (question.class !== RRClass.IN) return REFUSED;
+  // Our zones are class IN. The meta-classes NONE and ANY are not a class a zone
+  // can have (RFC 6895 3.2); BIND answers a query for them with FORMERR. Other
+  // classes (CH for version.bind, HS) are not served: REFUSED.
+  if (question.class !== RRClass.IN) {
+    return question.class === RRClass.ANY || question.class === RRClass.NONE ? FORMERR : REFUSED;
+  }
   if (opcode === Opcode.QUERY) {
     const qtype = question.type;
     // RFC 6895 3.1: meta-types other than the query ones (ANY, AXFR, IXFR) are not
