@@ -1,6 +1,6 @@
 // The zones this server answers for, each as its current snapshot. Readers take
 // one snapshot reference per query; writers swap a whole snapshot in one step.
-import { nameLower, nameSuffixOffsets, type Name } from '../wire/index.js';
+import { nameLower, type Name } from '../wire/index.js';
 import type { ZoneSnapshot } from './types.js';
 
 /** The current snapshot of every zone, found by longest suffix; `generation` counts changes. */
@@ -43,16 +43,19 @@ export class ZoneTable {
 
   /**
    * The zone with the longest origin that is `qnameLower` or a suffix of it, or
-   * null: one Map lookup per label, from the full name up to the root.
+   * null: one Map lookup per label, from the full name up to the root. The label
+   * walk is nameSuffixOffsets' done in place, so a query allocates no array.
    */
   find(qnameLower: Name): ZoneSnapshot | null {
     const zones = this.#zones;
     if (zones.size === 0) return null;
-    const offsets = nameSuffixOffsets(qnameLower);
-    for (let i = 0; i < offsets.length; i++) {
-      const zone = zones.get(qnameLower.slice(offsets[i]) as Name);
+    let offset = 0;
+    for (;;) {
+      const zone = zones.get((offset === 0 ? qnameLower : qnameLower.slice(offset)) as Name);
       if (zone !== undefined) return zone;
+      const length = qnameLower.charCodeAt(offset);
+      if (!(length > 0)) return null; // the root label (or past the end)
+      offset += length + 1;
     }
-    return null;
   }
 }
