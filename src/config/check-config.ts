@@ -91,6 +91,12 @@ function toConfig(v: SchemaValues, source: string | null): Config {
     },
     database: { path: v.database.path },
     log: { level: v.log.level },
+    api: {
+      restAddr: v.api.rest_addr,
+      grpcAddr: v.api.grpc_addr,
+      tlsCert: v.api.tls_cert,
+      tlsKey: v.api.tls_key,
+    },
   };
 }
 

@@ -76,6 +76,18 @@ export function pathField(doc: FieldDoc): ConfigField<string> {
   };
 }
 
+/** A file path that may be left empty ("" means none, giving null); relative paths resolve as pathField's. */
+export function optionalPathField(doc: FieldDoc): ConfigField<string | null> {
+  return {
+    type: 'path', ...doc,
+    parse(value, ctx) {
+      if (typeof value !== 'string') throw new FieldIssue('must be a path string, or "" for none');
+      if (value.length === 0) return null;
+      return isAbsolute(value) ? value : resolve(ctx.baseDir, value);
+    },
+  };
+}
+
 const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000 };
 
 /**
@@ -128,6 +140,17 @@ export function listenAddressesField(doc: FieldDoc): ConfigField<readonly Listen
         out.push(address);
       }
       return out;
+    },
+  };
+}
+
+/** Exactly one "addr:port" (IPv6 in brackets), for a listener that binds one address. */
+export function listenAddressField(doc: FieldDoc): ConfigField<ListenAddress> {
+  return {
+    type: 'string', ...doc,
+    parse(value) {
+      if (typeof value !== 'string') throw new FieldIssue('must be one "addr:port" string, e.g. "127.0.0.1:8443"');
+      return parseListenAddress(value);
     },
   };
 }

@@ -2,7 +2,8 @@
 // documents exactly this table (a test compares them). A new section (api, forward,
 // metrics, ...) is a new entry here and a new member of Config.
 import {
-  choiceField, durationField, integerField, listenAddressesField, pathField, type ConfigField,
+  choiceField, durationField, integerField, listenAddressField, listenAddressesField, optionalPathField, pathField,
+  type ConfigField,
 } from './config-field.js';
 
 /** The levels `[log] level` accepts (the log layer's levels; config may not import it). */
@@ -63,6 +64,31 @@ export const configSchema = {
         defaultText: '"info"',
         doc: 'Least severe level written.',
         example: 'level = "debug"',
+      }),
+    },
+  },
+  api: {
+    doc: 'The management API: REST (HTTPS) and gRPC (HTTP/2 with TLS), sharing one certificate.',
+    fields: {
+      rest_addr: listenAddressField({
+        defaultText: '"127.0.0.1:8443"',
+        doc: 'Address of the REST API (HTTPS). IPv6 in brackets; 0.0.0.0 or [::] for every interface; port 0 picks a free port.',
+        example: 'rest_addr = "0.0.0.0:8443"',
+      }),
+      grpc_addr: listenAddressField({
+        defaultText: '"127.0.0.1:9443"',
+        doc: 'Address of the gRPC API (HTTP/2 with TLS). IPv6 in brackets; 0.0.0.0 or [::] for every interface; port 0 picks a free port.',
+        example: 'grpc_addr = "0.0.0.0:9443"',
+      }),
+      tls_cert: optionalPathField({
+        defaultText: '""',
+        doc: 'PEM certificate chain for both APIs; set with tls_key or leave both empty to have mcns make a CA and a certificate in <database dir>/tls/. Reloaded on SIGHUP and when the file changes.',
+        example: 'tls_cert = "/srv/mcns/certs/cert.pem"',
+      }),
+      tls_key: optionalPathField({
+        defaultText: '""',
+        doc: 'PEM private key of tls_cert; set both or neither.',
+        example: 'tls_key = "/srv/mcns/certs/key.pem"',
       }),
     },
   },

@@ -22,6 +22,16 @@ export interface LogConfig {
   readonly level: (typeof LOG_LEVELS)[number];
 }
 
+/** [api]: the management listeners and their certificate. */
+export interface ApiConfig {
+  readonly restAddr: ListenAddress;
+  readonly grpcAddr: ListenAddress;
+  /** Absolute path of the PEM certificate chain, or null (with tlsKey null) for the self-signed pair in <database dir>/tls/. */
+  readonly tlsCert: string | null;
+  /** Absolute path of tlsCert's PEM key; the api layer refuses one without the other. */
+  readonly tlsKey: string | null;
+}
+
 /** The whole configuration, checked, defaults filled in, paths absolute. */
 export interface Config {
   /** The file it was read from (absolute), or null for the embedded default. */
@@ -29,4 +39,5 @@ export interface Config {
   readonly dns: DnsConfig;
   readonly database: DatabaseConfig;
   readonly log: LogConfig;
+  readonly api: ApiConfig;
 }

@@ -1,5 +1,5 @@
 // Public face of the config layer: the only reader of mcns.toml.
-export type { Config, DnsConfig, DatabaseConfig, LogConfig } from './config.js';
+export type { ApiConfig, Config, DnsConfig, DatabaseConfig, LogConfig } from './config.js';
 export { ConfigError } from './config-error.js';
 export { listenAddressText, type ListenAddress } from './config-field.js';
 export { configSchema, LOG_LEVELS, type ConfigSchema, type ConfigSection } from './config-schema.js';
