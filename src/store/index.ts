@@ -7,3 +7,7 @@ export { chooseSerial, serialIsGreater, serialNext, type SerialChoice } from './
 export { encodeChangeset, decodeChangeset, type Changeset } from './changeset.js';
 export { storedNameToWire } from './stored-name.js';
 export { readZoneFile, importZoneFile } from './import-zone-file.js';
+export {
+  TokenStore, TOKEN_PREFIX, LAST_USED_RESOLUTION_MS,
+  type TokenRole, type TokenInfo, type NewToken, type NewTokenInput, type TokenRefusal, type TokenCheck,
+} from './token-store.js';

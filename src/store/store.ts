@@ -143,6 +143,11 @@ export class Store {
     return SCHEMA_VERSION;
   }
 
+  /** The connection, for the other tables' classes in this folder (TokenStore); outside store/, use their methods. */
+  get connection(): Db {
+    return this.#db;
+  }
+
   /** Every zone, by name, with its serial and record count. */
   listZones(): ZoneInfo[] {
     return (this.#listZones.all() as ZoneRow[]).map(zoneInfo);
