@@ -34,6 +34,7 @@ ns.sub   A     192.0.2.20
 sub      DS    12345 8 2 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
 *.sub    A     192.0.2.21
 nods     NS    ns1
+tochild  CNAME www.child
 todel    CNAME www.sub
 dn       DNAME target.example.com.
 x.target A     192.0.2.30
@@ -207,6 +208,8 @@ const CASES: Case[] = [
     expect: { rcode: 'NOERROR', flags: 'qr aa rd', answer: [], authority: [SOA] } },
   { name: 'answers the child zone at its apex for other types', q: 'child.example.com. SOA',
     expect: { rcode: 'NOERROR', flags: 'qr aa rd', answer: ['child.example.com. 3600 SOA ns1.child.example.com. hostmaster.child.example.com. 1 7200 900 1209600 600'] } },
+  { name: 'does not follow a chain into a child zone served here, as BIND', q: 'tochild.example.com. A',
+    expect: { rcode: 'NOERROR', flags: 'qr aa rd', answer: ['tochild.example.com. 3600 CNAME www.child.example.com.'], authority: [], additional: [] } },
   { name: 'keeps the CNAME and gives the referral when a chain enters a cut', q: 'todel.example.com. A',
     expect: { rcode: 'NOERROR', flags: 'qr aa rd', answer: ['todel.example.com. 3600 CNAME www.sub.example.com.'], authority: REFERRAL_NS, additional: GLUE } },
   // Additional-section processing.

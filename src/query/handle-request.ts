@@ -101,7 +101,7 @@ export function handleRequest(request: Uint8Array, transport: 'udp' | 'tcp', env
   if (zone === null) return reply(basis, { kind: 'error', rcode: Rcode.REFUSED }, limit, true);
 
   // 4. resolve in the zone's snapshot
-  const outcome = resolveName(zone, question.name, question.type, env.fullAny);
+  const outcome = resolveName(env.zones, zone, question.name, question.type, env.fullAny);
   // 5. additional-section records
   const apexNs = wantsApexNs(outcome, question.type, header.rd) ? apexNsOf(zone) : null;
   const additional = collectAdditional(outcome, question.type, apexNs);

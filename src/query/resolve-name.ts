@@ -4,7 +4,7 @@
 import {
   RRType, nameLower, nameReplaceSuffix, nameToBytes, rdataTargetName, type Name,
 } from '../wire/index.js';
-import { NodeFlag, type RRset, type ZoneNode, type ZoneSnapshot } from '../zone/index.js';
+import { NodeFlag, type RRset, type ZoneNode, type ZoneSnapshot, type ZoneTable } from '../zone/index.js';
 import type { AnswerPart, LookupOutcome } from './lookup-outcome.js';
 
 /**
@@ -18,10 +18,11 @@ const CUT_OR_DNAME = NodeFlag.DELEGATION | NodeFlag.DNAME;
 
 /**
  * Resolves `qname` (case as asked) and `qtype` in `zone`, following CNAME and
- * DNAME chains while they stay inside the zone. `fullAny` answers ANY with every
- * RRset of the node; otherwise with the one of the lowest type (RFC 8482 4.1).
+ * DNAME chains while they stay inside the zone: while `zones` finds this same
+ * zone for the target. `fullAny` answers ANY with every RRset of the node;
+ * otherwise with the one of the lowest type (RFC 8482 4.1).
  */
-export function resolveName(zone: ZoneSnapshot, qname: Name, qtype: number, fullAny: boolean): LookupOutcome {
+export function resolveName(zones: ZoneTable, zone: ZoneSnapshot, qname: Name, qtype: number, fullAny: boolean): LookupOutcome {
   const nodes = zone.nodes;
   const answers: AnswerPart[] = [];
   let name = qname;
@@ -107,11 +108,12 @@ export function resolveName(zone: ZoneSnapshot, qname: Name, qtype: number, full
       }
     }
 
-    // Restart at the target while it stays in this zone (BIND does not follow a
-    // chain into another zone, even one it serves).
+    // Restart at the target while it stays in this zone. BIND does not follow a
+    // chain into another zone, even one it serves: not into a child zone served
+    // here either, though a target below a cut it does not serve gets the referral.
     if (next === null) return { kind: 'cname-chain', zone, answers, loop: false };
     const nextLower = nameLower(next);
-    if (!isInZone(nextLower, zone.origin)) return { kind: 'cname-chain', zone, answers, loop: false };
+    if (!isInZone(nextLower, zone.origin) || zones.find(nextLower) !== zone) return { kind: 'cname-chain', zone, answers, loop: false };
     if (restarts === MAX_RESTARTS || visited(answers, nextLower)) return { kind: 'cname-chain', zone, answers, loop: true };
     restarts++;
     name = next;
