@@ -100,8 +100,8 @@ export function resolveName(zones: ZoneTable, zone: ZoneSnapshot, qname: Name, q
         const target = rdataTargetName(RRType.DNAME, dname.rdatas[0]!);
         if (target === null) return { kind: 'cname-chain', zone, answers, loop: false };
         next = nameReplaceSuffix(name, encloserLower, target);
-        // RFC 6672 2.2: "If the substituted name would be longer than 255 octets, the
-        // server MUST set the RCODE to YXDOMAIN"
+        // RFC 6672 2.2: a substitution longer than 255 octets cannot be made; the
+        // answer is YXDOMAIN with the DNAME.
         if (next === null) return { kind: 'dname-overflow', zone, answers };
         // The CNAME a resolver without DNAME support follows; it takes the DNAME's TTL (RFC 6672 3.1).
         answers.push({ owner: name, rrset: { name, type: RRType.CNAME, ttl: dname.ttl, rdatas: [nameToBytes(next)] } });

@@ -93,7 +93,7 @@ export function buildZoneSnapshot(origin: Name, records: Iterable<RecordData>, s
   }
 
   // Names strictly below a zone cut (RFC 1034 4.2.1: glue, not authoritative) or
-  // below a DNAME (RFC 6672 2.3: no data may exist there) are occluded.
+  // below a DNAME (RFC 6672 2.4: no data may exist there) are occluded.
   if (hasCuts) {
     const cutOrDname = NodeFlag.DELEGATION | NodeFlag.DNAME;
     const apexDname = (apex.flags & NodeFlag.DNAME) !== 0;

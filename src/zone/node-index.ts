@@ -10,7 +10,7 @@ import type { Name } from '../wire/index.js';
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
-/** A read-mostly Map from lowercased names to values, filled by the snapshot builder. */
+/** A read-mostly Map from lowercased names to values, filled by the snapshot builder (and by patchZoneSnapshot on a clone). */
 export class NodeIndex<V> implements ReadonlyMap<Name, V> {
   /** Hash of each slot's key with bit 0 set; 0 marks an empty slot. */
   #hashes: Int32Array;
@@ -57,6 +57,53 @@ export class NodeIndex<V> implements ReadonlyMap<Name, V> {
     if ((this.#size + 1) * 2 > this.#hashes.length) this.#grow();
     this.#put(hashName(key), key, value);
     return this;
+  }
+
+  /**
+   * Removes `key`; false when it was not held. Backward-shift deletion keeps every
+   * probe chain unbroken without tombstones: each later entry of the run moves
+   * into the hole unless its home slot lies cyclically after the hole.
+   */
+  delete(key: Name): boolean {
+    const hashes = this.#hashes;
+    const slots = this.#slots;
+    const mask = this.#mask;
+    const h = hashName(key);
+    let hole = h & mask;
+    for (;;) {
+      const stored = hashes[hole]!;
+      if (stored === 0) return false;
+      if (stored === h && slots[2 * hole] === key) break;
+      hole = (hole + 1) & mask;
+    }
+    this.#size--;
+    let j = hole;
+    for (;;) {
+      j = (j + 1) & mask;
+      const stored = hashes[j]!;
+      if (stored === 0) break;
+      const home = stored & mask;
+      const stays = j > hole ? home > hole && home <= j : home > hole || home <= j;
+      if (stays) continue;
+      hashes[hole] = stored;
+      slots[2 * hole] = slots[2 * j];
+      slots[2 * hole + 1] = slots[2 * j + 1];
+      hole = j;
+    }
+    hashes[hole] = 0;
+    slots[2 * hole] = undefined;
+    slots[2 * hole + 1] = undefined;
+    return true;
+  }
+
+  /** A copy that can be changed without touching this one (two array copies, no rehashing). */
+  clone(): NodeIndex<V> {
+    const copy = new NodeIndex<V>(0);
+    copy.#hashes = this.#hashes.slice();
+    copy.#slots = this.#slots.slice();
+    copy.#mask = this.#mask;
+    copy.#size = this.#size;
+    return copy;
   }
 
   /** Calls `fn` for every entry, in slot order. */

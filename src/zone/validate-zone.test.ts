@@ -26,7 +26,10 @@ const CASES: { name: string; zone: string; expect: string[] }[] = [
   { name: 'a CNAME at the apex', zone: HEAD + '@ CNAME x.example.net.\n', expect: ['CNAME_AND_OTHER_DATA example.com. 2 error', 'CNAME_AND_OTHER_DATA example.com. 6 error', 'CNAME_AT_APEX example.com. 5 error'] },
   { name: 'two CNAME records at one name', zone: HEAD + 'www CNAME a\nwww CNAME b\n', expect: ['MULTIPLE_CNAME www.example.com. 5 error'] },
   { name: 'two DNAME records at one name', zone: HEAD + 'dn DNAME a.example.net.\ndn DNAME b.example.net.\n', expect: ['MULTIPLE_DNAME dn.example.com. 39 error'] },
-  { name: 'data below a DNAME (RFC 6672 2.3)', zone: HEAD + 'dn DNAME a.example.net.\nx.y.dn A 192.0.2.3\n', expect: ['BELOW_DNAME x.y.dn.example.com. - error'] },
+  { name: 'data below a DNAME (RFC 6672 2.4)', zone: HEAD + 'dn DNAME a.example.net.\nx.y.dn A 192.0.2.3\n', expect: ['BELOW_DNAME x.y.dn.example.com. - error'] },
+  { name: 'DNSSEC denial records below an apex DNAME are fine', zone: '@ SOA ns.example.net. hostmaster 1 7200 900 1209600 300\n@ NS ns.example.net.\n@ DNAME example.net.\nabc NSEC3 1 0 0 - ABCDEFGH A\n', expect: [] },
+  { name: 'an apex DNAME makes in-zone data below it an error', zone: HEAD + '@ DNAME example.net.\n', expect: ['BELOW_DNAME ns1.example.com. - error'] },
+  { name: 'a DNAME beside NS below the apex (RFC 6672 2.3)', zone: HEAD + 'cut NS ns1\ncut DNAME example.net.\n', expect: ['DNAME_AND_NS cut.example.com. 39 error'] },
   { name: 'different TTLs in one RRset are a warning', zone: HEAD + 'www 60 A 192.0.2.2\nwww 120 A 192.0.2.3\nwww 90 A 192.0.2.4\n', expect: ['TTL_MISMATCH www.example.com. 1 warning'] },
 ];
 

@@ -17,6 +17,7 @@ export type ZoneProblemCode =
   | 'MULTIPLE_CNAME'        // more than one record in a CNAME RRset
   | 'MULTIPLE_DNAME'        // more than one record in a DNAME RRset
   | 'BELOW_DNAME'           // data at a name below a DNAME owner
+  | 'DNAME_AND_NS'          // a DNAME beside NS below the apex (a cut: the DNAME belongs in the child)
   | 'TTL_MISMATCH';         // records of one RRset with different TTLs (the lowest is used)
 
 /** One problem found in a zone's records. */
@@ -35,7 +36,7 @@ export interface ZoneProblem {
 /** Types allowed beside a CNAME (RFC 2181 10.1 and RFC 4035 2.5: the DNSSEC records of the name). */
 const CNAME_COMPANIONS: ReadonlySet<number> = new Set([RRType.RRSIG, RRType.NSEC, 24 /* SIG */, 25 /* KEY */, 30 /* NXT */]);
 
-/** Types whose RRset holds at most one record (RFC 2181 10.1, RFC 6672 2.4, RFC 1035 3.3.13: one SOA per zone). */
+/** Types whose RRset holds at most one record (RFC 2181 10.1 for CNAME, RFC 6672 for DNAME, one SOA per zone). */
 const SINGLETON_REASON: ReadonlyMap<number, ZoneProblemCode> = new Map([
   [RRType.CNAME, 'MULTIPLE_CNAME'],
   [RRType.DNAME, 'MULTIPLE_DNAME'],
@@ -111,8 +112,15 @@ export function validateZone(origin: Name, records: Iterable<RecordData>): ZoneP
         }
       }
     }
-    if (dnameOwners.size > 0 && !isApex) {
-      // RFC 6672 2.3: "Resource records MUST NOT exist at any subdomain of the owner of a DNAME RR."
+    if (!isApex && ownsType(owner, RRType.DNAME) && ownsType(owner, RRType.NS)) {
+      // RFC 6672 2.3: a DNAME may share its name with NS only at the apex; below it
+      // the NS make a cut and the DNAME belongs at the child's apex.
+      problems.push(problem(owner.name, RRType.DNAME, 'DNAME_AND_NS', 'error', `"${text}" has a DNAME and NS records below the apex`));
+    }
+    if (dnameOwners.size > 0 && !isApex && !onlyDenialTypes(owner)) {
+      // RFC 6672 2.4: "Resource records MUST NOT exist at any subdomain of the owner
+      // of a DNAME RR." The DNSSEC denial records are not data a name answers with
+      // (an apex DNAME puts every NSEC3 below it), so they do not count.
       let ancestor: Name = lower;
       while (ancestor !== originLower) {
         ancestor = nameParent(ancestor)!;
@@ -148,6 +156,15 @@ function noteTtl(owner: OwnerTypes, record: RecordData, mismatched: { owner: Nam
     return;
   }
   types.push(record.type, record.ttl);
+}
+
+/** Types that describe the zone's shape for DNSSEC rather than answer for a name. */
+const DENIAL_TYPES: ReadonlySet<number> = new Set([RRType.RRSIG, RRType.NSEC, RRType.NSEC3, RRType.NSEC3PARAM]);
+
+function onlyDenialTypes(owner: OwnerTypes): boolean {
+  const types = owner.typeTtls;
+  for (let i = 0; i < types.length; i += 2) if (!DENIAL_TYPES.has(types[i]!)) return false;
+  return true;
 }
 
 function ownsType(owner: OwnerTypes, type: number): boolean {
