@@ -3,11 +3,22 @@
 import type { CliIo } from './cli-io.js';
 import { exitCodeFor, isExpectedError, type ExitCode } from './exit-code.js';
 
-/** Writes the error to stderr and returns the exit code for it. */
-export function reportError(err: unknown, io: CliIo): ExitCode {
+/** Writes the error to stderr (with `json`, as `{"error":{"code","message","field"}}`) and returns the exit code for it. */
+export function reportError(err: unknown, io: CliIo, json = false): ExitCode {
+  if (json) {
+    const e = err as { code?: unknown; message?: unknown; field?: unknown } | null;
+    const body = {
+      code: isExpectedError(err) ? err.code : 'INTERNAL',
+      message: typeof e?.message === 'string' ? e.message : String(err),
+      ...(typeof e?.field === 'string' ? { field: e.field } : {}),
+    };
+    io.stderr.write(`${JSON.stringify({ error: body })}\n`);
+    return exitCodeFor(err);
+  }
   if (isExpectedError(err)) {
     const prefix = err.code === 'CONFIG' ? 'config error' : 'error';
-    let text = `${prefix}: ${err.message}\n`;
+    const field = (err as { field?: unknown }).field;
+    let text = `${prefix}: ${err.message}${typeof field === 'string' && !err.message.includes(field) ? ` (field ${field})` : ''}\n`;
     const problems = (err as { problems?: unknown }).problems;
     if (Array.isArray(problems) && problems.length > 1) {
       for (const problem of problems) text += `  ${String(problem)}\n`;
