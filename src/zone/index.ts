@@ -4,5 +4,6 @@ export * from './types.js';
 export * from './build-zone-snapshot.js';
 export * from './validate-zone.js';
 export * from './zone-table.js';
+export * from './patch-zone-snapshot.js';
 export * from './zone-error.js';
 export { SnapshotNode } from './zone-node.js';

@@ -112,16 +112,13 @@ function positionOf(
 ): number {
   // Walk up to the first existing ancestor, remembering the missing ones.
   const missing: Name[] = [];
-  let child = owner;
   let parent = nameParent(owner)!;
   children.set(parent, (children.get(parent) ?? 0) + 1);
   while (!nodes.has(parent)) {
     missing.push(parent);
-    child = parent;
     parent = nameParent(parent)!;
     children.set(parent, (children.get(parent) ?? 0) + 1);
   }
-  void child;
   // Occlusion is inherited from the nearest existing ancestor: below a cut or a
   // DNAME (RFC 1034 4.2.1, RFC 6672 2.3), or under a DNAME at the apex.
   const anchor = nodes.get(parent)!;

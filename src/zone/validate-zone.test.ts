@@ -30,6 +30,7 @@ const CASES: { name: string; zone: string; expect: string[] }[] = [
   { name: 'DNSSEC denial records below an apex DNAME are fine', zone: '@ SOA ns.example.net. hostmaster 1 7200 900 1209600 300\n@ NS ns.example.net.\n@ DNAME example.net.\nabc NSEC3 1 0 0 - ABCDEFGH A\n', expect: [] },
   { name: 'an apex DNAME makes in-zone data below it an error', zone: HEAD + '@ DNAME example.net.\n', expect: ['BELOW_DNAME ns1.example.com. - error'] },
   { name: 'a DNAME beside NS below the apex (RFC 6672 2.3)', zone: HEAD + 'cut NS ns1\ncut DNAME example.net.\n', expect: ['DNAME_AND_NS cut.example.com. 39 error'] },
+  { name: 'NS at a wildcard', zone: HEAD + '*.w NS ns1\n', expect: ['WILDCARD_NS *.w.example.com. 2 error'] },
   { name: 'different TTLs in one RRset are a warning', zone: HEAD + 'www 60 A 192.0.2.2\nwww 120 A 192.0.2.3\nwww 90 A 192.0.2.4\n', expect: ['TTL_MISMATCH www.example.com. 1 warning'] },
 ];
 

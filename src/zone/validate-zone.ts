@@ -1,7 +1,7 @@
 // Checks a zone's records against the rules a snapshot relies on and returns every
 // problem as a value; the write path refuses a change with any "error" problem.
 import {
-  RRType, nameIsAtOrBelow, nameLower, nameParent, nameToText, type Name,
+  RRType, nameIsAtOrBelow, nameIsWildcard, nameLower, nameParent, nameToText, type Name,
 } from '../wire/index.js';
 import type { RecordData } from './types.js';
 
@@ -18,6 +18,7 @@ export type ZoneProblemCode =
   | 'MULTIPLE_DNAME'        // more than one record in a DNAME RRset
   | 'BELOW_DNAME'           // data at a name below a DNAME owner
   | 'DNAME_AND_NS'          // a DNAME beside NS below the apex (a cut: the DNAME belongs in the child)
+  | 'WILDCARD_NS'           // NS owned by a wildcard name (BIND refuses such a zone too)
   | 'TTL_MISMATCH';         // records of one RRset with different TTLs (the lowest is used)
 
 /** One problem found in a zone's records. */
@@ -95,7 +96,9 @@ export function validateZone(origin: Name, records: Iterable<RecordData>): ZoneP
   for (const [lower, owner] of owners) {
     const isApex = lower === originLower;
     const types = owner.typeTtls;
-    if (types.length === 2 && types[0] !== RRType.SOA && types[0] !== RRType.CNAME && (dnameOwners.size === 0 || isApex)) continue;
+    // Most names own one ordinary type and need no further check.
+    if (types.length === 2 && types[0] !== RRType.SOA && types[0] !== RRType.CNAME
+      && !(types[0] === RRType.NS && nameIsWildcard(lower)) && (dnameOwners.size === 0 || isApex)) continue;
     const text = nameToText(owner.name);
     if (!isApex && ownsType(owner, RRType.SOA)) {
       problems.push(problem(owner.name, RRType.SOA, 'SOA_NOT_AT_APEX', 'error', `"${text}" has an SOA record but is not the apex`));
@@ -111,6 +114,11 @@ export function validateZone(origin: Name, records: Iterable<RecordData>): ZoneP
           problems.push(problem(owner.name, type, 'CNAME_AND_OTHER_DATA', 'error', `"${text}" has a CNAME and type ${type} records`));
         }
       }
+    }
+    if (ownsType(owner, RRType.NS) && nameIsWildcard(lower)) {
+      // RFC 4592 4.2: a wildcard owning NS is a delegation nobody can follow
+      // usefully, and no answer is synthesized from it; BIND will not load it.
+      problems.push(problem(owner.name, RRType.NS, 'WILDCARD_NS', 'error', `wildcard "${text}" has NS records`));
     }
     if (!isApex && ownsType(owner, RRType.DNAME) && ownsType(owner, RRType.NS)) {
       // RFC 6672 2.3: a DNAME may share its name with NS only at the apex; below it
