@@ -1,0 +1,127 @@
+// The gRPC listener: Connect-ES's node adapter on an HTTP/2 TLS server, serving
+// real gRPC (and Connect and gRPC-Web, which come with it) on [api] grpc_addr.
+// The TLS pair is the one the REST listener serves; a new pair is swapped in with
+// setSecureContext, so open connections keep theirs and new ones get the new one.
+import { createSecureServer, type Http2SecureServer, type ServerHttp2Session } from 'node:http2';
+import type { AddressInfo } from 'node:net';
+import type { SecureContextOptions } from 'node:tls';
+import { connectNodeAdapter } from '@connectrpc/connect-node';
+import type { Logger } from '../../log/index.js';
+import { createGrpcRoutes } from './create-grpc-routes.js';
+import type { Authenticate, InvokeService } from './grpc-deps.js';
+import { GrpcServerError } from './grpc-server-error.js';
+
+/** Largest request message accepted (a zone file import is the big one). */
+export const DEFAULT_GRPC_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+/** How long close() lets in-flight calls finish before it cuts the connections. */
+export const DEFAULT_GRPC_CLOSE_GRACE_MS = 5000;
+
+/** The TLS material as the gRPC server uses it (src/api/tls's TlsMaterial has this shape). */
+export interface GrpcTls {
+  /** The certificate chain and key to serve now. */
+  secureContextOptions(): SecureContextOptions;
+  /** Optional: have the material swap new pairs into `server`; returns the detach function. */
+  attach?(server: { setSecureContext(options: SecureContextOptions): void }): () => void;
+}
+
+/** What createGrpcServer needs. */
+export interface GrpcServerOptions {
+  readonly service: InvokeService;
+  readonly authenticate: Authenticate;
+  readonly tls: GrpcTls;
+  /** [api] grpc_addr; port 0 picks a free port. */
+  readonly address: { readonly host: string; readonly port: number };
+  readonly log: Logger;
+  readonly maxMessageBytes?: number;
+  readonly closeGraceMs?: number;
+}
+
+/** A gRPC listener that is started once and closed once. */
+export interface GrpcServer {
+  /** Binds and listens; resolves with the bound address (the real port when 0 was asked). Throws GrpcServerError. */
+  start(): Promise<{ host: string; port: number }>;
+  /** Stops accepting, lets calls in flight finish for up to the grace time, then cuts what is left. Safe to call twice. */
+  close(): Promise<void>;
+  /** Serves this pair to new connections from now on. */
+  reloadTls(cert: string | Buffer, key: string | Buffer): void;
+}
+
+/** A gRPC server over HTTP/2 TLS whose methods are the operations table's gRPC column. */
+export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
+  const { log, address } = options;
+  const shutdown = new AbortController();
+  const handler = connectNodeAdapter({
+    routes: createGrpcRoutes(options),
+    readMaxBytes: options.maxMessageBytes ?? DEFAULT_GRPC_MAX_MESSAGE_BYTES,
+    shutdownSignal: shutdown.signal,
+  });
+  const server: Http2SecureServer = createSecureServer({ ...options.tls.secureContextOptions(), allowHTTP1: true }, handler);
+  const detach = options.tls.attach?.(server) ?? (() => {});
+  const sessions = new Set<ServerHttp2Session>();
+  server.on('session', (session) => {
+    sessions.add(session);
+    session.once('close', () => sessions.delete(session));
+  });
+  let closing: Promise<void> | null = null;
+
+  return {
+    async start() {
+      await listen(server, address);
+      server.on('error', (err) => log.error({ err }, 'grpc: server error'));
+      const bound = server.address() as AddressInfo;
+      log.info({ addr: `${bound.address}:${bound.port}` }, 'grpc: listening');
+      return { host: bound.address, port: bound.port };
+    },
+    close() {
+      closing ??= closeServer(server, sessions, shutdown, options.closeGraceMs ?? DEFAULT_GRPC_CLOSE_GRACE_MS).finally(detach);
+      return closing;
+    },
+    reloadTls(cert, key) {
+      server.setSecureContext({ cert, key });
+    },
+  };
+}
+
+function listen(server: Http2SecureServer, address: { host: string; port: number }): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException): void => reject(listenError(err, address));
+    server.once('error', onError);
+    server.listen(address.port, address.host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}
+
+function listenError(err: NodeJS.ErrnoException, address: { host: string; port: number }): GrpcServerError {
+  const at = `${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port} (grpc)`;
+  if (err.code === 'EADDRINUSE') {
+    return new GrpcServerError('ADDRESS_IN_USE', `${at} is already in use: another mcns, or change [api] grpc_addr`, { cause: err });
+  }
+  if (err.code === 'EACCES') {
+    return new GrpcServerError('ADDRESS_DENIED', `${at} needs privileges to bind; use a port above 1023`, { cause: err });
+  }
+  return new GrpcServerError('LISTEN_FAILED', `${at} cannot be listened on: ${err.message}`, { cause: err });
+}
+
+/** GOAWAY to every client, wait for calls in flight up to `graceMs`, then abort handlers and destroy connections. */
+async function closeServer(
+  server: Http2SecureServer, sessions: Set<ServerHttp2Session>, shutdown: AbortController, graceMs: number,
+): Promise<void> {
+  if (!server.listening) {
+    shutdown.abort();
+    return;
+  }
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  for (const session of sessions) session.close();
+  const timer = setTimeout(() => {
+    shutdown.abort();
+    for (const session of sessions) session.destroy();
+  }, graceMs);
+  try {
+    await closed;
+  } finally {
+    clearTimeout(timer);
+    shutdown.abort();
+  }
+}
