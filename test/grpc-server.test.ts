@@ -15,6 +15,7 @@ import {
   type Authenticate, type GrpcServer, type InvokeService,
 } from '../src/api/grpc/index.js';
 import { ensureSelfSignedTls } from '../src/api/tls/ensure-self-signed-tls.js';
+import { AuthError } from '../src/auth/index.js';
 import { createLogger } from '../src/log/index.js';
 import { ServiceError, type OperationIO, type OperationName, type Principal } from '../src/service/index.js';
 
@@ -22,20 +23,12 @@ const lines: string[] = [];
 const log = createLogger({ level: 'info', sink: { write(line: string) { lines.push(line); } }, pretty: false });
 const admin: Principal = { id: 't1', name: 'ci', role: 'admin', zones: null, via: 'token' };
 
-/** Stands in for AuthError (same name, code and message shape) so this transport test needs no auth setup. */
-class StandInAuthError extends Error {
-  constructor(readonly code: 'UNAUTHENTICATED' | 'UNAVAILABLE', message: string) {
-    super(message);
-    this.name = 'AuthError';
-  }
-}
-
 const authenticate: Authenticate = async (authorization) => {
-  if (authorization === null) throw new StandInAuthError('UNAUTHENTICATED', 'no credential: send "authorization: Bearer <token>"');
+  if (authorization === null) throw new AuthError('UNAUTHENTICATED', 'no credential: send "authorization: Bearer <token>"', 'missing');
   if (authorization === 'Bearer idp-down') {
-    throw new StandInAuthError('UNAVAILABLE', 'identity provider unreachable at https://idp.example: timeout');
+    throw new AuthError('UNAVAILABLE', 'identity provider unreachable at https://idp.example: timeout');
   }
-  if (authorization !== 'Bearer good') throw new StandInAuthError('UNAUTHENTICATED', 'token unknown');
+  if (authorization !== 'Bearer good') throw new AuthError('UNAUTHENTICATED', 'unknown token', 'unknown');
   return admin;
 };
 
@@ -178,7 +171,7 @@ describe('gRPC over HTTP/2 TLS', () => {
     try {
       const err = await failure(client.zones.listZones({}));
       assert.equal(err.code, Code.Unavailable);
-      assert.equal(err.rawMessage, 'identity provider unreachable at https://idp.example: timeout');
+      assert.equal(err.rawMessage, 'the identity provider is unreachable: identity provider unreachable at https://idp.example: timeout');
     } finally {
       client.close();
     }

@@ -3,6 +3,7 @@
 // REST and gRPC say the same words; the field at fault travels as an ErrorDetail
 // and as the "x-mcns-field" trailer.
 import { Code, ConnectError } from '@connectrpc/connect';
+import { AuthError } from '../../auth/index.js';
 import { ServiceError, type ServiceErrorCode } from '../../service/index.js';
 import { ErrorDetailSchema } from './gen/mcns/v1/change_pb.js';
 
@@ -25,32 +26,24 @@ export const FIELD_TRAILER = 'x-mcns-field';
 /** The message sent for errors that carry no stable code (the cause is logged, never sent). */
 export const INTERNAL_MESSAGE = 'internal error';
 
-/** An error from a lower layer that carries a stable code: ServiceError, AuthError. */
-interface CodedError {
-  readonly code: ServiceErrorCode;
-  readonly message: string;
-  readonly field?: string | undefined;
-}
-
-/** True for errors whose `code` is one of the stable codes (AuthError has the same shape as ServiceError). */
-function isCodedError(err: unknown): err is CodedError {
-  if (err instanceof ServiceError) return true;
-  if (!(err instanceof Error) || err.name !== 'AuthError') return false;
-  const code: unknown = (err as Error & { code?: unknown }).code;
-  return typeof code === 'string' && Object.hasOwn(GRPC_CODE, code);
-}
-
 /**
  * The ConnectError to throw for `err`, or null when `err` has no stable code (a bug:
  * the caller logs it and throws `internalError()`). ConnectErrors pass through.
  */
 export function toConnectError(err: unknown): ConnectError | null {
   if (err instanceof ConnectError) return err;
-  if (!isCodedError(err)) return null;
-  const field = err.field ?? '';
+  if (err instanceof ServiceError) return coded(err.code, err.message, err.field ?? '', err);
+  if (err instanceof AuthError) {
+    // The words REST uses for the same failure (api/rest/rest-error.ts).
+    const message = err.code === 'UNAVAILABLE' ? `the identity provider is unreachable: ${err.message}` : err.message;
+    return coded(err.code, message, '', err);
+  }
+  return null;
+}
+
+function coded(code: ServiceErrorCode, message: string, field: string, cause: unknown): ConnectError {
   const trailer: Record<string, string> = field === '' ? {} : { [FIELD_TRAILER]: field };
-  const detail = { desc: ErrorDetailSchema, value: { code: err.code, field } };
-  return new ConnectError(err.message, GRPC_CODE[err.code], trailer, [detail], err);
+  return new ConnectError(message, GRPC_CODE[code], trailer, [{ desc: ErrorDetailSchema, value: { code, field } }], cause);
 }
 
 /** The error sent for a failure with no stable code. */
