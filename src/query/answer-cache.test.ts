@@ -46,16 +46,16 @@ const QUESTIONS: [string, number][] = [
   ['www.example.com.', RRType.A], ['WWW.Example.COM.', RRType.A], ['www.example.com.', RRType.AAAA],
   ['nope.example.com.', RRType.A], ['alias.example.com.', RRType.A], ['ALIAS.example.com.', RRType.A],
   ['example.com.', RRType.MX], ['Host.W.example.com.', RRType.A], ['a.sub.example.com.', RRType.A],
-  ['www.example.net.', RRType.A], ['example.com.', RRType.ANY],
+  ['www.example.net.', RRType.A], ['example.com.', RRType.ANY], ['X.dn.example.com.', RRType.A], ['x.dn.example.com.', RRType.A],
 ];
 const SHAPES = [{}, { rd: false }, { cd: true }, { edns: null }, { do: true }, { edns: 512 }];
 
-test('a cache hit is byte-identical to a fresh answer, the ID and the question\'s case patched', () => {
+test('a cache hit is byte-identical to a fresh answer but for the ID', () => {
   const cached = createQueryEngine({ zones: zones() });
   const fresh = createQueryEngine({ zones: zones(), answerCacheBytes: 0 });
   let id = 1;
-  // Warm with one spelling, then ask with others: every reply must equal an uncached one.
-  for (const [qname, qtype] of QUESTIONS) for (const shape of SHAPES) cached.handle(request(qname.toLowerCase(), qtype, { ...shape, id: id++ }), UDP);
+  // Warm, then ask again with other IDs: every reply must equal an uncached one.
+  for (const ctx of [UDP, TCP]) for (const [qname, qtype] of QUESTIONS) for (const shape of SHAPES) cached.handle(request(qname, qtype, { ...shape, id: id++ }), ctx);
   for (const ctx of [UDP, TCP]) {
     for (const [qname, qtype] of QUESTIONS) {
       for (const shape of SHAPES) {
@@ -64,18 +64,26 @@ test('a cache hit is byte-identical to a fresh answer, the ID and the question\'
       }
     }
   }
-  assert.ok(cached.stats.cacheHits >= QUESTIONS.length * SHAPES.length, `hits ${cached.stats.cacheHits}`);
+  assert.ok(cached.stats.cacheHits >= 2 * QUESTIONS.length * SHAPES.length, `hits ${cached.stats.cacheHits}`);
   assert.equal(fresh.stats.cacheHits, 0);
 });
 
-test('a hit keeps the client\'s ID, case and CD bit', () => {
+test('a hit keeps the client\'s ID and CD bit', () => {
   const e = createQueryEngine({ zones: zones() });
-  e.handle(request('www.example.com.', RRType.A, { id: 1 }), UDP);
+  e.handle(request('wWw.EXAMPLE.com.', RRType.A, { id: 1 }), UDP);
   const reply = decodeMessage(e.handle(request('wWw.EXAMPLE.com.', RRType.A, { id: 0xabcd, cd: true }), UDP) as Uint8Array);
   assert.equal(e.stats.cacheHits, 1);
   assert.equal(reply.header.id, 0xabcd);
   assert.equal(reply.header.cd, true);
   assert.equal(nameToText(reply.questions[0]!.name), 'wWw.EXAMPLE.com.');
+});
+
+test('each spelling of a name has its own entry', () => {
+  const e = createQueryEngine({ zones: zones() });
+  e.handle(request('www.example.com.', RRType.A), UDP);
+  const reply = decodeMessage(e.handle(request('WWW.example.com.', RRType.A), UDP) as Uint8Array);
+  assert.equal(e.stats.cacheHits, 0);
+  assert.equal(nameToText(reply.questions[0]!.name), 'WWW.example.com.');
 });
 
 test('a change to the zone table empties the cache', () => {
@@ -92,20 +100,23 @@ test('a change to the zone table empties the cache', () => {
   assert.equal(e.stats.cacheHits, 1);
 });
 
-test('DNAME answers are not cached (the synthesized target keeps the client\'s case)', () => {
+test('a DNAME answer keeps each client\'s spelling in the synthesized target', () => {
   const e = createQueryEngine({ zones: zones() });
-  e.handle(request('X.dn.example.com.', RRType.A), UDP);
-  const reply = decodeMessage(e.handle(request('x.dn.example.com.', RRType.A), UDP) as Uint8Array);
-  assert.equal(e.stats.cacheHits, 0);
-  const cname = reply.answers.find((rr) => rr.type === RRType.CNAME)!;
-  assert.equal(Buffer.from(cname.rdata).toString('latin1'), '\x01x\x06target\x07example\x03com\x00');
+  for (let round = 0; round < 2; round++) {
+    for (const label of ['X', 'x']) {
+      const reply = decodeMessage(e.handle(request(`${label}.dn.example.com.`, RRType.A), UDP) as Uint8Array);
+      const cname = reply.answers.find((rr) => rr.type === RRType.CNAME)!;
+      assert.equal(Buffer.from(cname.rdata).toString('latin1'), `\x01${label}\x06target\x07example\x03com\x00`);
+    }
+  }
+  assert.equal(e.stats.cacheHits, 2);
 });
 
 test('keyOf reads plain queries and leaves everything unusual to the slow path', () => {
   const cache = new AnswerCache(1 << 20, 1232);
   const plain = request('www.example.com.', RRType.A);
   assert.notEqual(cache.keyOf(plain, 'udp'), null);
-  assert.equal(cache.keyOf(request('WWW.example.com.', RRType.A), 'udp'), cache.keyOf(plain, 'udp'));
+  assert.notEqual(cache.keyOf(request('WWW.example.com.', RRType.A), 'udp'), cache.keyOf(plain, 'udp'));
   assert.notEqual(cache.keyOf(plain, 'tcp'), cache.keyOf(plain, 'udp'));
   assert.notEqual(cache.keyOf(request('www.example.com.', RRType.A, { rd: false }), 'udp'), cache.keyOf(plain, 'udp'));
   assert.notEqual(cache.keyOf(request('www.example.com.', RRType.A, { do: true }), 'udp'), cache.keyOf(plain, 'udp'));

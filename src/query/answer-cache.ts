@@ -1,6 +1,6 @@
 // The answer cache (ADR 0001 decision 5): encoded responses kept by question and
 // EDNS shape, so the common query costs a key read, one Map lookup, a copy and a
-// header patch. Entries live in large byte slabs, not one Buffer each, so a
+// two-field header patch. Entries live in large byte slabs, not one Buffer each, so a
 // million entries stay compact and cost the garbage collector almost nothing.
 import { responseSizeLimit } from './fit-response.js';
 
@@ -13,8 +13,6 @@ const SLAB_SIZE = 1 << SLAB_BITS;
 const OFFSET_MASK = SLAB_SIZE - 1;
 /** Positions must stay small integers (31 bits). */
 const MAX_SLABS = 1023;
-/** Bytes of key after the lowercased name: qtype (2), shape (1), size limit (2). */
-const KEY_SUFFIX = 5;
 
 const HEADER = 12;
 const TYPE_OPT = 41;
@@ -82,8 +80,14 @@ export class AnswerCache {
    * may answer: anything unusual (compression in the question, other classes,
    * meta-types, EDNS versions or options that matter, extra records, odd flags,
    * trailing bytes) goes the slow way, which decides properly. The key is the
-   * lowercased QNAME bytes, then QTYPE, the request's shape (RD, EDNS, DO,
+   * QNAME bytes as sent, then QTYPE, the request's shape (RD, EDNS, DO,
    * transport) and the response size limit.
+   *
+   * The QNAME is not lowercased: the encoder compresses names case-sensitively
+   * (so RDATA keeps the zone's case), which makes the bytes of an answer depend
+   * on the spelling of the question, and a DNAME answer repeats the spelling in
+   * its CNAME target. Keyed by the exact spelling, a hit is byte for byte what
+   * the slow path would send; clients that randomize case (0x20) get misses.
    */
   keyOf(request: Uint8Array, transport: 'udp' | 'tcp'): string | null {
     const size = request.length;
@@ -102,10 +106,7 @@ export class AnswerCache {
       if (len === 0) break;
       if (pos + 1 + len >= size) return null;
       scratch[n++] = len;
-      for (let i = pos + 1, end = pos + 1 + len; i < end; i++) {
-        const c = request[i]!;
-        scratch[n++] = c >= 0x41 && c <= 0x5a ? c | 0x20 : c; // RFC 4343: ASCII case only
-      }
+      for (let i = pos + 1, end = pos + 1 + len; i < end; i++) scratch[n++] = request[i]!;
       pos += 1 + len;
     }
     scratch[n++] = 0;
@@ -157,9 +158,8 @@ export class AnswerCache {
 
   /**
    * The cached response for `key` made ready for `request`: a fresh copy with the
-   * request's ID and CD bit, and its question bytes (the client's case) over ours,
-   * so names compressed against the question read as the client wrote them. Null
-   * on a miss.
+   * request's ID and CD bit (the question is the same bytes, the key says so).
+   * Null on a miss.
    */
   get(key: string, request: Uint8Array): Uint8Array | null {
     const position = this.#index.get(key);
@@ -172,8 +172,6 @@ export class AnswerCache {
     out[0] = request[0]!;
     out[1] = request[1]!;
     out[3] = (out[3]! & 0xef) | (request[3]! & 0x10);
-    const nameEnd = HEADER + key.length - KEY_SUFFIX;
-    for (let i = HEADER; i < nameEnd; i++) out[i] = request[i]!;
     return out;
   }
 

@@ -1,7 +1,7 @@
 // The query path, top to bottom (DESIGN.md "The query path"): decode, then the
 // numbered steps, each a function in its own file, called here in order.
 import {
-  RRType, Rcode, WireError, decodeMessage, nameLower, peekHeader, type Edns, type Message,
+  Rcode, WireError, decodeMessage, nameLower, peekHeader, type Edns, type Message,
 } from '../wire/index.js';
 import type { ZoneTable } from '../zone/index.js';
 import { buildResponse, type ResponseBasis, type ResponseContent } from './build-response.js';
@@ -9,7 +9,7 @@ import { classifyRequest } from './classify-request.js';
 import { apexNsOf, collectAdditional } from './collect-additional.js';
 import { findZone } from './find-zone.js';
 import { fitResponse, responseSizeLimit } from './fit-response.js';
-import { wantsApexNs, type LookupOutcome } from './lookup-outcome.js';
+import { wantsApexNs } from './lookup-outcome.js';
 import { preflight } from './preflight.js';
 import { resolveName } from './resolve-name.js';
 
@@ -107,20 +107,9 @@ export function handleRequest(request: Uint8Array, transport: 'udp' | 'tcp', env
   const additional = collectAdditional(outcome, question.type, apexNs);
   // 6. DNSSEC records when DO is set: a later issue (we clear DO and sign nothing).
   // 7. build the response, 8. fit it to the client's size
-  return reply(basis, { kind: 'lookup', outcome, additional, apexNs }, limit, !synthesizesFromDname(outcome));
+  return reply(basis, { kind: 'lookup', outcome, additional, apexNs }, limit, true);
 }
 
 function reply(basis: ResponseBasis, content: ResponseContent, limit: number, cacheable: boolean): HandledRequest {
   return { reply: fitResponse(buildResponse(basis, content), limit), cacheable };
-}
-
-/**
- * A CNAME synthesized from a DNAME carries the client's spelling of the name in
- * its target (RFC 6672 2.2 keeps the leading labels as asked), so that answer
- * differs by case from one client to the next and is not cached.
- */
-function synthesizesFromDname(outcome: LookupOutcome): boolean {
-  const answers = outcome.answers;
-  for (let i = 0; i < answers.length; i++) if (answers[i]!.rrset.type === RRType.DNAME) return true;
-  return false;
 }
