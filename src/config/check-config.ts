@@ -1,6 +1,7 @@
 // The schema walker: checks a parsed TOML document against configSchema, fills in
 // defaults and returns a Config, or throws one ConfigError line naming the key,
 // the value and the fix.
+import { readFileSync } from 'node:fs';
 import { parse as parseToml } from 'smol-toml';
 import { closestName } from './closest-name.js';
 import type { Config } from './config.js';
@@ -96,6 +97,42 @@ function toConfig(v: SchemaValues, source: string | null): Config {
       grpcAddr: v.api.grpc_addr,
       tlsCert: v.api.tls_cert,
       tlsKey: v.api.tls_key,
+    },
+    auth: authConfig(v.auth, source),
+  };
+}
+
+/**
+ * [auth]: in introspection mode the endpoint, the client id and exactly one of the
+ * secret and its file are required; the file is read here (config is the only
+ * reader of configuration). In tokens mode the introspection keys are ignored.
+ */
+function authConfig(a: SectionValues<'auth'>, source: string | null): Config['auth'] {
+  if (a.mode === 'tokens') return { mode: 'tokens', introspection: null };
+  const missing = (key: string): ConfigError =>
+    new ConfigError(`[auth] mode = "introspection" needs ${key}`, source);
+  if (a.introspection_url === null) throw missing('introspection_url');
+  if (a.introspection_client_id === '') throw missing('introspection_client_id');
+  const file = a.introspection_client_secret_file;
+  if (file !== null && a.introspection_client_secret !== '') {
+    throw new ConfigError('[auth] introspection_client_secret and introspection_client_secret_file are both set: keep one', source);
+  }
+  let clientSecret = a.introspection_client_secret;
+  if (file !== null) {
+    try {
+      clientSecret = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+    } catch (err) {
+      const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
+      throw new ConfigError(`[auth] introspection_client_secret_file = ${JSON.stringify(file)}: cannot read: ${why}`, source);
+    }
+  }
+  if (clientSecret === '') throw missing('introspection_client_secret or introspection_client_secret_file (non-empty)');
+  return {
+    mode: 'introspection',
+    introspection: {
+      url: a.introspection_url, clientId: a.introspection_client_id, clientSecret,
+      timeoutMs: a.introspection_timeout, cacheTtlMs: a.introspection_cache_ttl,
+      roleClaim: a.role_claim, zonesClaim: a.zones_claim,
     },
   };
 }

@@ -88,6 +88,44 @@ export function optionalPathField(doc: FieldDoc): ConfigField<string | null> {
   };
 }
 
+/** A string; `allowEmpty` false refuses "". */
+export function textField(allowEmpty: boolean, doc: FieldDoc): ConfigField<string> {
+  return {
+    type: 'string', ...doc,
+    parse(value) {
+      if (typeof value !== 'string') throw new FieldIssue(allowEmpty ? 'must be a string' : 'must be a non-empty string');
+      if (!allowEmpty && value.length === 0) throw new FieldIssue('must be a non-empty string');
+      return value;
+    },
+  };
+}
+
+/**
+ * An https URL, or http to a loopback address only (credentials and tokens must not
+ * cross a network in clear); "" means none, giving null.
+ */
+export function urlField(doc: FieldDoc): ConfigField<string | null> {
+  return {
+    type: 'string', ...doc,
+    parse(value) {
+      if (typeof value !== 'string') throw new FieldIssue('must be a URL string, or "" for none');
+      if (value.length === 0) return null;
+      let url: URL;
+      try {
+        url = new URL(value);
+      } catch {
+        throw new FieldIssue('must be an absolute URL such as "https://idp.example.com/oauth2/introspect"');
+      }
+      const host = url.hostname.replace(/^\[|\]$/g, '');
+      const loopback = host === 'localhost' || host === '::1' || (isIPv4(host) && host.startsWith('127.'));
+      if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+        throw new FieldIssue('must be https (http only to a loopback address)');
+      }
+      return url.href;
+    },
+  };
+}
+
 const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000 };
 
 /**

@@ -3,11 +3,14 @@
 // metrics, ...) is a new entry here and a new member of Config.
 import {
   choiceField, durationField, integerField, listenAddressField, listenAddressesField, optionalPathField, pathField,
-  type ConfigField,
+  textField, urlField, type ConfigField,
 } from './config-field.js';
 
 /** The levels `[log] level` accepts (the log layer's levels; config may not import it). */
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+/** The values `[auth] mode` accepts. */
+export const AUTH_MODES = ['tokens', 'introspection'] as const;
 
 /** One [section]: a sentence for the docs and its fields by TOML key. */
 export interface ConfigSection {
@@ -89,6 +92,56 @@ export const configSchema = {
         defaultText: '""',
         doc: 'PEM private key of tls_cert; set both or neither.',
         example: 'tls_key = "/srv/mcns/certs/key.pem"',
+      }),
+    },
+  },
+  auth: {
+    doc: 'How management calls prove who they are: built-in mcns_ tokens, and optionally an OAuth 2.0 identity provider asked by token introspection (RFC 7662).',
+    fields: {
+      mode: choiceField(AUTH_MODES, {
+        defaultText: '"tokens"',
+        doc: 'tokens: built-in tokens only. introspection: other bearer tokens are checked with the identity provider; built-in tokens still work, checked locally (the break-glass path when the provider is down).',
+        example: 'mode = "tokens"',
+      }),
+      introspection_url: urlField({
+        defaultText: '""',
+        doc: 'The provider\'s RFC 7662 introspection endpoint; required in introspection mode. https, or http to loopback only.',
+        example: 'introspection_url = "https://mcias.example.net:8443/oauth2/introspect"',
+      }),
+      introspection_client_id: textField(true, {
+        defaultText: '""',
+        doc: 'Client id mcns authenticates to the endpoint with (HTTP Basic); required in introspection mode.',
+        example: 'introspection_client_id = "mcns"',
+      }),
+      introspection_client_secret: textField(true, {
+        defaultText: '""',
+        doc: 'Client secret for the endpoint; set this or introspection_client_secret_file, not both.',
+        example: 'introspection_client_secret = "change-me"',
+      }),
+      introspection_client_secret_file: optionalPathField({
+        defaultText: '""',
+        doc: 'File holding the client secret (trailing newline ignored), read when the config is loaded; keeps the secret out of mcns.toml.',
+        example: 'introspection_client_secret_file = "/srv/mcns/secrets/introspection"',
+      }),
+      introspection_timeout: durationField(100, 60_000, {
+        defaultText: '"2s"',
+        doc: 'Give up on one introspection request after this long; the call then fails UNAVAILABLE (REST 502).',
+        example: 'introspection_timeout = "1s"',
+      }),
+      introspection_cache_ttl: durationField(0, 3_600_000, {
+        defaultText: '"30s"',
+        doc: 'Remember a positive answer this long at most, never past the token\'s exp; 0 asks every time. Negative answers are never cached.',
+        example: 'introspection_cache_ttl = "1m"',
+      }),
+      role_claim: textField(false, {
+        defaultText: '"scope"',
+        doc: 'Answer member holding the role: mcns:admin, mcns:editor or mcns:viewer (bare names too in a dedicated member).',
+        example: 'role_claim = "mcns_role"',
+      }),
+      zones_claim: textField(false, {
+        defaultText: '"scope"',
+        doc: 'Answer member holding the zones, as mcns:zone:example.com. (bare names too in a dedicated member); none means every zone.',
+        example: 'zones_claim = "mcns_zones"',
       }),
     },
   },

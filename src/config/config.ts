@@ -1,6 +1,6 @@
 // The checked configuration every other layer receives (camelCase, units explicit).
 import type { ListenAddress } from './config-field.js';
-import type { LOG_LEVELS } from './config-schema.js';
+import type { AUTH_MODES, LOG_LEVELS } from './config-schema.js';
 
 /** [dns]: listeners and client limits. */
 export interface DnsConfig {
@@ -32,6 +32,25 @@ export interface ApiConfig {
   readonly tlsKey: string | null;
 }
 
+/** [auth] introspection settings, checked and complete (the client secret read from its file). */
+export interface IntrospectionConfig {
+  readonly url: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly timeoutMs: number;
+  /** 0: no cache. */
+  readonly cacheTtlMs: number;
+  readonly roleClaim: string;
+  readonly zonesClaim: string;
+}
+
+/** [auth]: the same shape as the auth layer's AuthConfig, so main passes it as it is. */
+export interface AuthConfig {
+  readonly mode: (typeof AUTH_MODES)[number];
+  /** Null in tokens mode. */
+  readonly introspection: IntrospectionConfig | null;
+}
+
 /** The whole configuration, checked, defaults filled in, paths absolute. */
 export interface Config {
   /** The file it was read from (absolute), or null for the embedded default. */
@@ -40,4 +59,5 @@ export interface Config {
   readonly database: DatabaseConfig;
   readonly log: LogConfig;
   readonly api: ApiConfig;
+  readonly auth: AuthConfig;
 }
