@@ -148,7 +148,8 @@ test('decodes a BIND AXFR: every record equals the zone file it was loaded from'
 
 test('re-encoding the BIND AXFR with our compression is no larger than BIND\'s', () => {
   const bind = Buffer.from(AXFR_RESPONSE, 'hex');
-  const ours = encodeMessage(decodeMessage(bind));
+  // Transfers are never re-spelled by the answer cache, so the question is not fenced off.
+  const ours = encodeMessage(decodeMessage(bind), 65535, { fenceQuestion: false });
   assert.ok(ours.length <= bind.length, `${ours.length} > ${bind.length}`);
   assert.deepEqual(decodeMessage(ours).answers.map((r) => r.rdata), decodeMessage(bind).answers.map((r) => r.rdata));
 });

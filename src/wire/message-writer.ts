@@ -20,7 +20,11 @@ const TABLE_MASK = TABLE_SIZE - 1;
  *
  * Compression works on bytes, not strings: each name suffix written whole is a
  * target, found through a hash of its lowercased labels and confirmed by
- * comparing labels against the message itself (RFC 4343 case-insensitively).
+ * comparing labels against the message itself byte for byte, so every name keeps
+ * the case it was given (BIND's default; its `no-case-compress` is the opt-out).
+ * With the question fenced off (`endQuestions(true)`), no name points into the
+ * question, so everything after it is the same whatever the client's spelling:
+ * the answer cache copies each client's question over a stored response.
  * Nothing is allocated per name.
  */
 export class MessageWriter {
@@ -41,6 +45,9 @@ export class MessageWriter {
   #lastName = '';
   #lastAt = -1;
 
+  // With the question fenced off, the end of the question section: no match may read a byte before it.
+  #fence = 0;
+
   // Per-name scratch: the name's bytes, label offsets and suffix hashes.
   readonly #name = new Uint8Array(256);
   readonly #labelAt = new Int32Array(128);
@@ -50,6 +57,7 @@ export class MessageWriter {
   reset(): void {
     this.pos = 0;
     this.#lastAt = -1;
+    this.#fence = 0;
     this.#newTable();
     this.#targetHash.length = 0;
     this.#targetAt.length = 0;
@@ -144,7 +152,14 @@ export class MessageWriter {
     this.#lastAt = this.#compressed(src, 0);
   }
 
-  /** Writes the uncompressed name at `start` of `src` (such as RDATA), compressing it. */
+  /** Marks the end of the question section; with `fence`, later names never point into it (see the class comment). */
+  endQuestions(fence: boolean): void {
+    if (!fence) return;
+    this.#fence = this.pos;
+    this.#lastAt = -1;
+  }
+
+  /** Writes the uncompressed name at `start` of `src` (a name inside RDATA), compressing it. */
   nameFromBytes(src: Uint8Array, start: number): void {
     this.#compressed(src, start);
   }
@@ -221,7 +236,7 @@ export class MessageWriter {
     this.#slotAt[slot] = at;
   }
 
-  /** Offset of a written suffix equal (case-insensitively) to the one at `srcAt`, or -1. */
+  /** Offset of a written suffix equal (byte for byte) to the one at `srcAt`, or -1. */
   #find(hash: number, src: Uint8Array, srcAt: number): number {
     const gen = this.#gen;
     let slot = hash & TABLE_MASK;
@@ -235,23 +250,25 @@ export class MessageWriter {
     return -1;
   }
 
-  /** Compares the (possibly compressed) name in the message at `at` with an uncompressed one. */
+  /**
+   * Compares the (possibly compressed) name in the message at `at` with an
+   * uncompressed one, byte for byte; a match that would read a fenced-off byte
+   * does not count.
+   */
   #sameSuffix(at: number, src: Uint8Array, s: number): boolean {
     const b = this.buf;
+    const fence = this.#fence;
     for (;;) {
       let len = b[at]!;
       while ((len & 0xc0) === 0xc0) {
         at = ((len & 0x3f) << 8) | b[at + 1]!;
         len = b[at]!;
       }
+      if (at < fence) return false;
       if (len !== src[s]) return false;
       if (len === 0) return true;
       for (let i = 1; i <= len; i++) {
-        let x = b[at + i]!;
-        let y = src[s + i]!;
-        if (x >= 0x41 && x <= 0x5a) x += 32;
-        if (y >= 0x41 && y <= 0x5a) y += 32;
-        if (x !== y) return false;
+        if (b[at + i] !== src[s + i]) return false;
       }
       at += len + 1;
       s += len + 1;

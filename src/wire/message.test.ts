@@ -161,12 +161,25 @@ test('compression shrinks the message, points only backward, and keeps the bytes
   assert.ok(enc.length < uncompressed * 0.6, `${enc.length} vs ${uncompressed}`);
   for (const [at, target] of pointers(enc)) assert.ok(target < at && target >= 12, `pointer at ${at} to ${target}`);
   const back = decodeMessage(enc);
-  // Owners compress to the question's spelling: the bytes written first win (RFC 4343 case-insensitive match).
-  assert.equal(nameToText(back.answers[0]!.name), 'WWW.Example.COM.');
-  assert.equal(rdataToText(15, back.answers[0]!.rdata), '10 mail.Example.COM.');
-  // "MAIL.example.com" matches the "mail..." written first, case-insensitively: a pointer to it.
-  assert.equal(rdataToText(15, back.answers[1]!.rdata), '20 mail.Example.COM.');
-  assert.equal(rdataToText(5, back.answers[2]!.rdata), 'target.Example.COM.');
+  // Compression matches byte for byte, so every name keeps the case it was given,
+  // as BIND answers by default; and nothing points into the (fenced) question.
+  assert.equal(nameToText(back.answers[0]!.name), 'www.example.com.');
+  assert.equal(rdataToText(15, back.answers[0]!.rdata), '10 mail.example.com.');
+  assert.equal(rdataToText(15, back.answers[1]!.rdata), '20 MAIL.example.com.');
+  assert.equal(rdataToText(5, back.answers[2]!.rdata), 'target.example.com.');
+  const questionEnd = 12 + msg.questions[0]!.name.length + 4;
+  for (const [at, target] of pointers(enc)) assert.ok(target >= questionEnd, `pointer at ${at} into the question (${target})`);
+});
+
+test('with the question fenced off, the bytes after it do not depend on its spelling', () => {
+  const answers = [rr('www', 'MX', '10 mail'), rr('www', 'CNAME', 'target.example.com.')];
+  const lower = encodeMessage(message({ questions: [{ name: n('www.example.com.'), type: 15, class: 1 }], answers }));
+  const mixed = encodeMessage(message({ questions: [{ name: n('WwW.eXaMpLe.CoM.'), type: 15, class: 1 }], answers }));
+  const questionEnd = 12 + n('www.example.com.').length + 4;
+  assert.deepEqual(Buffer.from(lower.subarray(questionEnd)), Buffer.from(mixed.subarray(questionEnd)));
+  // Without the fence, names may point at the question when it is spelled the same.
+  const unfenced = encodeMessage(message({ questions: [{ name: n('www.example.com.'), type: 15, class: 1 }], answers }), 65535, { fenceQuestion: false });
+  assert.ok(unfenced.length < lower.length, `${unfenced.length} < ${lower.length}`);
 });
 
 test('names in RDATA of types other than RFC 1035 ones are never compressed nor used as targets', () => {
@@ -181,7 +194,8 @@ test('names in RDATA of types other than RFC 1035 ones are never compressed nor 
       rr('@', 'NS', 'sip.example.com.'),
     ],
   });
-  const enc = encodeMessage(msg);
+  // Unfenced, so that the NS target can point at the question's example.com.
+  const enc = encodeMessage(msg, 65535, { fenceQuestion: false });
   const body = Buffer.from(enc).toString('latin1');
   const wireName = (t: string): string => nameFromText(t);
   // Each uncompressed name appears whole in the message.

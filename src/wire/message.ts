@@ -169,6 +169,17 @@ function sameRRset(a: ResourceRecord, b: ResourceRecord): boolean {
     (a.name === b.name || a.name.toLowerCase() === b.name.toLowerCase());
 }
 
+/** How encodeMessage compresses. */
+export interface EncodeOptions {
+  /**
+   * Keep every later name from pointing into the question (default true). A
+   * response built this way can be re-spelled for another client by copying its
+   * question over ours (the answer cache does). Zone transfers, which are never
+   * re-spelled, turn it off to save the bytes.
+   */
+  readonly fenceQuestion?: boolean;
+}
+
 /**
  * Encodes a message with name compression (owner names, and names in RDATA of
  * RFC 1035 types only, RFC 3597 4). The OPT record is written last from `edns`,
@@ -178,9 +189,11 @@ function sameRRset(a: ResourceRecord, b: ResourceRecord): boolean {
  * only additional records do not fit, they are left out (whole RRsets) without TC
  * (RFC 2181 9). A TSIG record last in `additionals` is written after OPT and kept
  * through truncation. Throws WireError TOO_LARGE only if header, questions, OPT and
- * TSIG alone exceed `maxSize`.
+ * TSIG alone exceed `maxSize`. Compression matches names byte for byte, so every
+ * name keeps its case; by default no name points into the question (see
+ * EncodeOptions), so the bytes after the question do not depend on its spelling.
  */
-export function encodeMessage(msg: Message, maxSize = MAX_MESSAGE_SIZE): Uint8Array {
+export function encodeMessage(msg: Message, maxSize = MAX_MESSAGE_SIZE, options: EncodeOptions = {}): Uint8Array {
   const w = writer;
   w.reset();
   const edns = msg.edns;
@@ -209,6 +222,7 @@ export function encodeMessage(msg: Message, maxSize = MAX_MESSAGE_SIZE): Uint8Ar
     }
   }
   if (limit < HEADER_SIZE) throw new WireError('TOO_LARGE', `header, OPT and TSIG need more than ${maxSize} bytes`);
+  w.endQuestions(options.fenceQuestion ?? true);
 
   let truncated = false;
   let ancount = 0;
