@@ -35,9 +35,9 @@ export function preflight(msg: Message): Preflight {
   const opcode = msg.header.opcode;
   // RFC 1035 4.1.1: NOTIMP, "the name server does not support the requested kind of query".
   if (opcode !== Opcode.QUERY && opcode !== Opcode.NOTIFY && opcode !== Opcode.UPDATE) return NOTIMP_BARE;
-  // RFC 1035 4.1.2 allows QDCOUNT > 1 in theory, but no server answers it (RFC 9619:
-  // "a DNS message with OPCODE = 0 MUST NOT include a QDCOUNT parameter whose value
-  // is greater than 1"); NOTIFY and UPDATE carry exactly one zone too.
+  // RFC 1035 4.1.2 allows QDCOUNT > 1 in theory, but no server answers it, and
+  // RFC 9619 makes one question the rule for QUERY; NOTIFY and UPDATE carry
+  // exactly one zone too.
   if (msg.questions.length !== 1) return FORMERR;
   const question = msg.questions[0]!;
   // Our zones are class IN. The meta-classes NONE and ANY are not a class a zone

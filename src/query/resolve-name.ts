@@ -77,12 +77,12 @@ export function resolveName(zones: ZoneTable, zone: ZoneSnapshot, qname: Name, q
 
       if ((encloser.flags & CUT_OR_DNAME) === 0) {
         // Step 3c: no cut and no DNAME above the name: a wildcard child of the
-        // closest encloser, if any, is the source of synthesis (RFC 4592 3.3.1).
+        // closest encloser, if any, is the source of synthesis (RFC 4592 3.3).
         if ((encloser.flags & NodeFlag.HAS_WILDCARD_CHILD) === 0) return { kind: 'nxdomain', zone, answers };
         const source = nodes.get(('\x01*' + encloserLower) as Name);
         // RFC 4592 4.2: a wildcard owning NS is a delegation point, not a source of synthesis.
         if (source === undefined || (source.flags & NodeFlag.DELEGATION) !== 0) return { kind: 'nxdomain', zone, answers };
-        // The synthesized RRsets are owned by the name asked for (RFC 4592 2.1.1).
+        // The synthesized RRsets are owned by the name asked for (RFC 4592 3.4).
         if (qtype === RRType.ANY) return anyAnswer(zone, answers, name, source, fullAny, true);
         const rrset = source.rrsets.get(qtype);
         if (rrset !== undefined) return positiveOrNodata(zone, answers, name, rrset, true);
@@ -103,7 +103,7 @@ export function resolveName(zones: ZoneTable, zone: ZoneSnapshot, qname: Name, q
         // RFC 6672 2.2: a substitution longer than 255 octets cannot be made; the
         // answer is YXDOMAIN with the DNAME.
         if (next === null) return { kind: 'dname-overflow', zone, answers };
-        // The CNAME a resolver without DNAME support follows; it takes the DNAME's TTL (RFC 6672 3.1).
+        // The CNAME a resolver without DNAME support follows; it takes the DNAME's TTL (RFC 6672).
         answers.push({ owner: name, rrset: { name, type: RRType.CNAME, ttl: dname.ttl, rdatas: [nameToBytes(next)] } });
       }
     }
