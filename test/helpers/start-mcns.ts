@@ -2,7 +2,8 @@
 // config (loopback IPv4 and IPv6 on a free port) and a database, zones imported
 // with the real CLI, then `mcns serve`, ready once it answers a SOA query.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +28,22 @@ export interface StartMcnsOptions {
   readonly logLevel?: string;
   /** Budget for the process to answer its first query. */
   readonly readyTimeoutMs?: number;
+  /**
+   * Also serve the management API: REST and gRPC on free ports of 127.0.0.1 with
+   * the self-signed CA mcns makes in <dir>/tls/; startMcns then waits for
+   * GET /v1/ready to answer 200. Extra lines go under [api] (e.g. tls_cert).
+   */
+  readonly api?: boolean | { readonly config?: readonly string[] };
+}
+
+/** Where a started mcns serves its management API. */
+export interface McnsApi {
+  /** "https://127.0.0.1:PORT". */
+  readonly restUrl: string;
+  readonly grpcUrl: string;
+  /** <dir>/tls/ca.pem and its PEM text (empty when tls_cert was configured). */
+  readonly caCertPath: string;
+  readonly caCert: string;
 }
 
 /** A running mcns process. */
@@ -42,6 +59,8 @@ export interface McnsProcess {
   exit(): { code: number | null; signal: NodeJS.Signals | null } | null;
   /** Everything it wrote to stdout and stderr so far. */
   logs(): string;
+  /** The management API, when started with `api`. */
+  readonly api: McnsApi | null;
   /** Runs `mcns ARGS --config CONFIG` (another verb against the same database) and resolves with its output. */
   cli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }>;
   /** SIGTERM by PID, SIGKILL after 10 s; removes the directory; resolves with how it ended. */
@@ -58,8 +77,15 @@ export function runMcns(args: readonly string[], cwd: string, timeoutMs = 30_000
   });
 }
 
-function configText(dir: string, hosts: readonly string[], port: number, opts: StartMcnsOptions): string {
+function configText(dir: string, hosts: readonly string[], port: number, opts: StartMcnsOptions, api: ApiPorts | null): string {
   const listen = hosts.map((h) => JSON.stringify(h.includes(':') ? `[${h}]:${port}` : `${h}:${port}`));
+  const apiLines = api === null ? [] : [
+    '[api]',
+    `rest_addr = "127.0.0.1:${api.rest}"`,
+    `grpc_addr = "127.0.0.1:${api.grpc}"`,
+    ...(typeof opts.api === 'object' ? opts.api.config ?? [] : []),
+    '',
+  ];
   return [
     '[dns]',
     `listen_addr = [${listen.join(', ')}]`,
@@ -71,6 +97,7 @@ function configText(dir: string, hosts: readonly string[], port: number, opts: S
     '[log]',
     `level = ${JSON.stringify(opts.logLevel ?? 'info')}`,
     '',
+    ...apiLines,
     opts.configExtra ?? '',
     '',
   ].join('\n');
@@ -82,8 +109,9 @@ export async function startMcns(opts: StartMcnsOptions = {}): Promise<McnsProces
   try {
     const hosts = (await hasIpv6Loopback()) ? ['127.0.0.1', '::1'] : ['127.0.0.1'];
     const port = await freePort();
+    const apiPorts = opts.api === undefined || opts.api === false ? null : { rest: await freePort(), grpc: await freePort() };
     const configPath = join(dir, 'mcns.toml');
-    writeFileSync(configPath, configText(dir, hosts, port, opts));
+    writeFileSync(configPath, configText(dir, hosts, port, opts, apiPorts));
     const zones = Object.entries(opts.zones ?? {});
     for (const [origin, text] of zones) {
       const file = join(dir, `${origin.replace(/\.$/, '') || 'root'}.zone`);
@@ -95,7 +123,7 @@ export async function startMcns(opts: StartMcnsOptions = {}): Promise<McnsProces
       cwd: dir,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    return await watch(child, { dir, configPath, port, hosts, probe: zones[0]?.[0] ?? '.', timeoutMs: opts.readyTimeoutMs ?? 20_000 });
+    return await watch(child, { dir, configPath, port, hosts, probe: zones[0]?.[0] ?? '.', timeoutMs: opts.readyTimeoutMs ?? 20_000, api: apiPorts });
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     throw err;
@@ -109,6 +137,25 @@ interface WatchArgs {
   readonly hosts: readonly string[];
   readonly probe: string;
   readonly timeoutMs: number;
+  readonly api: ApiPorts | null;
+}
+
+interface ApiPorts {
+  readonly rest: number;
+  readonly grpc: number;
+}
+
+/** GET https://127.0.0.1:port/v1/ready trusting `ca`; resolves with the status, or 0 when no answer came. */
+function getReady(port: number, ca: string | undefined): Promise<number> {
+  return new Promise((resolve) => {
+    const req = httpsRequest({ host: '127.0.0.1', port, path: '/v1/ready', method: 'GET', timeout: 1_000, ...(ca === undefined ? { rejectUnauthorized: false } : { ca }) }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(0));
+    req.end();
+  });
 }
 
 async function watch(child: ChildProcess, a: WatchArgs): Promise<McnsProcess> {
@@ -154,7 +201,28 @@ async function watch(child: ChildProcess, a: WatchArgs): Promise<McnsProcess> {
     }
     await new Promise((r) => setTimeout(r, 50));
   }
+  let api: McnsApi | null = null;
+  if (a.api !== null) {
+    const caCertPath = join(a.dir, 'tls', 'ca.pem');
+    for (;;) {
+      if (exit !== null) {
+        rmSync(a.dir, { recursive: true, force: true });
+        throw new Error(`mcns serve exited (${JSON.stringify(exit)}) before its API was ready:\n${logs()}`);
+      }
+      const ca = existsSync(caCertPath) ? readFileSync(caCertPath, 'utf8') : undefined;
+      if ((await getReady(a.api.rest, ca)) === 200) {
+        api = { restUrl: `https://127.0.0.1:${a.api.rest}`, grpcUrl: `https://127.0.0.1:${a.api.grpc}`, caCertPath, caCert: ca ?? '' };
+        break;
+      }
+      if (Date.now() > deadline) {
+        await stop();
+        throw new Error(`mcns serve's API did not answer GET /v1/ready with 200 on 127.0.0.1:${a.api.rest} within ${a.timeoutMs} ms:\n${logs()}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
   return {
+    api,
     port: a.port,
     hosts: a.hosts,
     pid,
