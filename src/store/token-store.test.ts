@@ -168,3 +168,24 @@ test('bad input is INVALID with a message naming the field', () => {
     assert.deepEqual(tokens.list(), []);
   });
 });
+
+test('verify does not wait for another process\'s write lock: last_used_at is skipped, then written next time', () => {
+  withStore((store) => {
+    const tokens = new TokenStore(store);
+    const { token, secret } = tokens.create({ name: 'a', role: 'viewer' }, T0);
+    const other = openStore(store.path);
+    try {
+      other.connection.exec('BEGIN IMMEDIATE');
+      const started = Date.now();
+      assert.equal(tokens.verify(secret, at(1000)).ok, true);
+      assert.ok(Date.now() - started < 1000, 'waited for the lock');
+      other.connection.exec('COMMIT');
+      assert.equal(tokens.get(token.id)?.lastUsedAt, null);
+      assert.equal(store.connection.pragma('busy_timeout', { simple: true }), 5000, 'busy timeout restored');
+      tokens.verify(secret, at(2000));
+      assert.equal(tokens.get(token.id)?.lastUsedAt, at(2000).toISOString());
+    } finally {
+      other.close();
+    }
+  });
+});

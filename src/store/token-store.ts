@@ -75,10 +75,12 @@ export class TokenStore {
   readonly #byId: Statement;
   readonly #revoke: Statement;
   readonly #touch: Statement;
+  readonly #db: Database;
 
   /** Uses the connection of an open store. */
   constructor(store: Store) {
     const db: Database = store.connection;
+    this.#db = db;
     this.#insert = db.prepare(`INSERT INTO api_tokens (id, name, secret_hash, role, zones, created_at, expires_at)
       VALUES (?, ?, ?, ?, ?, ?, ?)`);
     this.#all = db.prepare('SELECT * FROM api_tokens ORDER BY created_at, id');
@@ -155,13 +157,21 @@ export class TokenStore {
     return { ok: true, token: tokenInfo({ ...row, last_used_at: lastUsedAt }) };
   }
 
-  /** last_used_at is a hint: a busy database (another process writing) must not refuse a valid token. */
+  /**
+   * last_used_at is a hint: when another process holds the write lock (a CLI
+   * import), skip it rather than wait. The wait would be synchronous and stall
+   * the whole process, DNS included; the next verify tries again.
+   */
   #touchBestEffort(id: string, at: string, olderThan: string): void {
+    const busyTimeout = this.#db.pragma('busy_timeout', { simple: true }) as number;
+    this.#db.pragma('busy_timeout = 0');
     try {
       this.#touch.run(at, id, olderThan);
     } catch (err) {
       const code = (err as { code?: string }).code ?? '';
       if (!code.startsWith('SQLITE_BUSY') && !code.startsWith('SQLITE_READONLY')) throw err;
+    } finally {
+      this.#db.pragma(`busy_timeout = ${busyTimeout}`);
     }
   }
 }
