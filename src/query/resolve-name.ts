@@ -82,7 +82,7 @@ export function resolveName(zones: ZoneTable, zone: ZoneSnapshot, qname: Name, q
         const source = nodes.get(('\x01*' + encloserLower) as Name);
         // RFC 4592 4.2: a wildcard owning NS is a delegation point, not a source of synthesis.
         if (source === undefined || (source.flags & NodeFlag.DELEGATION) !== 0) return { kind: 'nxdomain', zone, answers };
-        // The synthesized RRsets are owned by the name asked for (RFC 4592 3.4).
+        // The synthesized RRsets are owned by the name asked for (RFC 4592).
         if (qtype === RRType.ANY) return anyAnswer(zone, answers, name, source, fullAny, true);
         const rrset = source.rrsets.get(qtype);
         if (rrset !== undefined) return positiveOrNodata(zone, answers, name, rrset, true);
