@@ -73,7 +73,8 @@ async function checkReady(api: ApiClient): Promise<void> {
   const reason = typeof body?.reason === 'string' && body.reason !== ''
     ? body.reason
     : typeof body?.error?.message === 'string' ? body.error.message : `/v1/ready answered ${ready.status}`;
-  throw new ApiError('NOT_READY', `not ready: ${reason}`, ready.status);
+  // The REST adapter words a 503 as "not ready: <reason>" already.
+  throw new ApiError('NOT_READY', `not ready: ${reason.replace(/^not ready: /, '')}`, ready.status);
 }
 
 function describe(cert: PeerCertificate | null): StatusReport['certificate'] {
