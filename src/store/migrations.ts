@@ -94,6 +94,15 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 4,
+    name: 'records by owner and type',
+    sql: `
+      -- The management plane edits one RRset at a time (service/commit-change.ts):
+      -- find its records without scanning the zone. name keeps its NOCASE collation.
+      CREATE INDEX records_owner_type ON records (zone_id, name, type);
+    `,
+  },
 ];
 
 /** The schema version this build of mcns writes and understands. */

@@ -12,6 +12,7 @@ import { chooseSerial, serialIsGreater } from './choose-serial.js';
 import { migrate, SCHEMA_VERSION } from './migrations.js';
 import { StoreError } from './store-error.js';
 import { storedNameToWire } from './stored-name.js';
+import { ZoneWriteTransaction, type AuditRecord } from './zone-write-transaction.js';
 
 /** Options of openStore. */
 export interface StoreOptions {
@@ -75,6 +76,23 @@ export interface JournalEntry {
   readonly changeset: Changeset;
 }
 
+/** A zone without its record count: read without touching the records table. */
+export type ZoneHeader = Omit<ZoneInfo, 'recordCount'>;
+
+/** One audit-log row as read back. */
+export interface AuditRow extends AuditRecord {
+  readonly id: number;
+}
+
+/** Which audit rows to read: newest first, optionally of one zone, before an id. */
+export interface AuditQuery {
+  /** Zone name, lowercase presentation form. */
+  readonly zone?: string;
+  /** Only rows with a smaller id (the last id of the previous page). */
+  readonly beforeId?: number;
+  readonly limit: number;
+}
+
 type ZoneRow = {
   id: number; name: string; kind: 'primary' | 'secondary'; serial: number;
   created_at: string; updated_at: string; record_count: number;
@@ -110,6 +128,11 @@ export class Store {
   readonly #deleteZone: Statement;
   readonly #insertJournal: Statement;
   readonly #journalOfZone: Statement;
+  readonly #listZoneHeaders: Statement;
+  readonly #zoneHeader: Statement;
+  readonly #auditPage: Statement;
+  readonly #auditPageOfZone: Statement;
+  readonly #writer: ZoneWriteTransaction;
 
   /** Use openStore; this takes an already migrated connection. */
   constructor(db: Db, path: string, now: () => Date) {
@@ -136,6 +159,13 @@ export class Store {
       'INSERT INTO journal (zone_id, serial_before, serial_after, time, source, changeset) VALUES (?, ?, ?, ?, ?, ?)');
     this.#journalOfZone = db.prepare(
       'SELECT id, serial_before, serial_after, time, source, changeset FROM journal WHERE zone_id = ? ORDER BY id');
+    const headerColumns = 'z.id, z.name, z.kind, z.serial, z.created_at, z.updated_at, 0 AS record_count';
+    this.#listZoneHeaders = db.prepare(`SELECT ${headerColumns} FROM zones z ORDER BY z.name`);
+    this.#zoneHeader = db.prepare(`SELECT ${headerColumns} FROM zones z WHERE z.name = ?`);
+    const auditColumns = 'id, time, principal, operation, zone, serial_before, serial_after, summary, detail';
+    this.#auditPage = db.prepare(`SELECT ${auditColumns} FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?`);
+    this.#auditPageOfZone = db.prepare(`SELECT ${auditColumns} FROM audit_log WHERE zone = ? AND id < ? ORDER BY id DESC LIMIT ?`);
+    this.#writer = new ZoneWriteTransaction(db);
   }
 
   /** The schema version of the open database (always the newest this build knows). */
@@ -157,6 +187,48 @@ export class Store {
   getZone(origin: Name): ZoneInfo | null {
     const row = this.#getZone.get(zoneKey(origin)) as ZoneRow | undefined;
     return row === undefined ? null : zoneInfo(row);
+  }
+
+  /** Every zone, by name, without record counts (no scan of the records table). */
+  listZoneHeaders(): ZoneHeader[] {
+    return (this.#listZoneHeaders.all() as ZoneRow[]).map(zoneHeader);
+  }
+
+  /** The zone named `name` (lowercase presentation form with the trailing dot) without its record count, or null. */
+  zoneHeader(name: string): ZoneHeader | null {
+    const row = this.#zoneHeader.get(name) as ZoneRow | undefined;
+    return row === undefined ? null : zoneHeader(row);
+  }
+
+  /**
+   * Runs `fn` in one write transaction (BEGIN IMMEDIATE, so no other writer can
+   * slip in between reading and writing) and commits when it returns; anything it
+   * throws rolls back every statement and propagates. With synchronous=FULL the
+   * commit is durable when this returns. Nested use is refused by SQLite.
+   */
+  write<T>(fn: (tx: ZoneWriteTransaction) => T): T {
+    return this.#db.transaction(() => fn(this.#writer)).immediate();
+  }
+
+  /** Appends one audit entry in its own transaction (for operations outside the zone write path); returns its id. */
+  appendAudit(entry: AuditRecord): number {
+    return this.write((tx) => tx.insertAudit(entry));
+  }
+
+  /** Audit rows, newest first. */
+  auditEntries(query: AuditQuery): AuditRow[] {
+    type Row = {
+      id: number; time: string; principal: string; operation: string; zone: string | null;
+      serial_before: number | null; serial_after: number | null; summary: string; detail: string | null;
+    };
+    const before = query.beforeId ?? Number.MAX_SAFE_INTEGER;
+    const rows = (query.zone === undefined
+      ? this.#auditPage.all(before, query.limit)
+      : this.#auditPageOfZone.all(query.zone, before, query.limit)) as Row[];
+    return rows.map((r) => ({
+      id: r.id, time: r.time, principal: r.principal, operation: r.operation, zone: r.zone,
+      serialBefore: r.serial_before, serialAfter: r.serial_after, summary: r.summary, detail: r.detail,
+    }));
   }
 
   /** The zone at `origin`; throws NOT_FOUND (`zone "example.com." not found`). */
@@ -356,6 +428,13 @@ interface StoredRecord {
 /** The zones.name of an apex: presentation form, lowercase, trailing dot. */
 function zoneKey(origin: Name): string {
   return nameToText(nameLower(origin));
+}
+
+function zoneHeader(row: ZoneRow): ZoneHeader {
+  return {
+    id: row.id, origin: storedNameToWire(row.name), name: row.name, kind: row.kind, serial: row.serial,
+    createdAt: row.created_at, updatedAt: row.updated_at,
+  };
 }
 
 function zoneInfo(row: ZoneRow): ZoneInfo {

@@ -1,0 +1,94 @@
+// RRset changes from text (RRsetChange) to the write path's RRsetEdit: owner,
+// type, TTL and each record's RDATA parsed with the zone-file rules, every problem
+// an INVALID_ARGUMENT naming the input field.
+import {
+  MAX_TTL, RRType, WireError, rdataFromText, tokenizeRdata, typeFromText, typeToText, type Name,
+} from '../wire/index.js';
+import { parseOwnerName } from './parse-owner-name.js';
+import type { ZoneName } from './parse-zone-name.js';
+import { ServiceError } from './types.js';
+import type { RRsetEdit } from './zone-change.js';
+
+/** Types that are never data in a zone: OPT (RFC 6891 6.1.1), TSIG and the meta and query types 128-255 (RFC 6895 3.1). */
+function isDataType(type: number): boolean {
+  return type !== 0 && type !== RRType.OPT && !(type >= 128 && type <= 255);
+}
+
+/** A type mnemonic ("A", "type65280") as its number; INVALID_ARGUMENT for unknown, meta and query types. */
+export function parseType(input: unknown, field = 'type'): number {
+  if (typeof input !== 'string' || input.length === 0) {
+    throw new ServiceError('INVALID_ARGUMENT', `${field} must be a record type such as "A" or "TYPE65280"`, field);
+  }
+  const type = typeFromText(input);
+  if (type === null) throw new ServiceError('INVALID_ARGUMENT', `type "${input}" is not a known record type`, field);
+  if (!isDataType(type)) {
+    throw new ServiceError('INVALID_ARGUMENT', `type "${typeToText(type)}" is a meta or query type, not zone data`, field);
+  }
+  return type;
+}
+
+/** A TTL in seconds, 0..2147483647 (RFC 2181 8); INVALID_ARGUMENT otherwise. */
+export function parseTtl(input: unknown, field = 'ttl'): number {
+  if (typeof input !== 'number' || !Number.isInteger(input) || input < 0 || input > MAX_TTL) {
+    throw new ServiceError('INVALID_ARGUMENT', `ttl ${String(input)} is not an integer from 0 to ${MAX_TTL}`, field);
+  }
+  return input;
+}
+
+/**
+ * Each record's RDATA in presentation form ("10 mail", relative names completed
+ * with the zone's apex) as wire bytes. At least one record; INVALID_ARGUMENT
+ * naming `field[i]` with the codec's reason.
+ */
+export function parseRecords(input: unknown, type: number, zone: ZoneName, field = 'records'): Uint8Array[] {
+  if (!Array.isArray(input) || input.length === 0) {
+    throw new ServiceError('INVALID_ARGUMENT', `${field} must list at least one record`, field);
+  }
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < input.length; i++) {
+    const text: unknown = input[i];
+    const at = `${field}[${i}]`;
+    if (typeof text !== 'string') throw new ServiceError('INVALID_ARGUMENT', `${at} must be RDATA text`, at);
+    try {
+      out.push(rdataFromText(type, tokenizeRdata(text), zone.origin));
+    } catch (err) {
+      if (err instanceof WireError) {
+        throw new ServiceError('INVALID_ARGUMENT', `record "${text}" is not valid ${typeToText(type)} rdata: ${err.message}`, at);
+      }
+      throw err;
+    }
+  }
+  return out;
+}
+
+/** The parts of an RRset change as plain fields. */
+interface ChangeFields {
+  readonly op?: unknown;
+  readonly name?: unknown;
+  readonly type?: unknown;
+  readonly ttl?: unknown;
+  readonly records?: unknown;
+}
+
+/**
+ * Parses one RRsetChange of `zone`. `prefix` names the change in error fields
+ * ("changes[2]." gives "changes[2].records[0]"; "" for single-RRset operations).
+ */
+export function parseRRsetChange(input: unknown, zone: ZoneName, prefix = ''): RRsetEdit {
+  const where = prefix === '' ? 'change' : prefix.slice(0, -1);
+  // Errors about the edit as a whole (a CNAME conflict) name the change in a batch, the owner otherwise.
+  const field = prefix === '' ? 'name' : where;
+  if (typeof input !== 'object' || input === null) {
+    throw new ServiceError('INVALID_ARGUMENT', `${where} must be an object with op, name and type`, where);
+  }
+  const fields = input as ChangeFields;
+  const op = fields.op;
+  if (op !== 'replace' && op !== 'delete' && op !== 'add' && op !== 'remove') {
+    throw new ServiceError('INVALID_ARGUMENT', `op ${JSON.stringify(op) ?? 'undefined'} is not replace, delete, add or remove`, `${prefix}op`);
+  }
+  const name: Name = parseOwnerName(fields.name, zone, `${prefix}name`);
+  const type = parseType(fields.type, `${prefix}type`);
+  const ttl = op === 'replace' || op === 'add' ? parseTtl(fields.ttl, `${prefix}ttl`) : 0;
+  const rdatas = op === 'delete' ? [] : parseRecords(fields.records, type, zone, `${prefix}records`);
+  return { op, name, type, ttl, rdatas, field };
+}

@@ -1,0 +1,33 @@
+// What every service method works with: the store, the zone table, the clock, the
+// one write path and the token store. Made once by createManagementService.
+import type { Store } from '../store/index.js';
+import type { ZoneTable } from '../zone/index.js';
+import type { OperationIO } from './operations.js';
+import type { CreatedToken, TokenView } from './types.js';
+import type { ChangeRequest, CommitOutcome } from './zone-change.js';
+
+/**
+ * The API tokens' store, as the auth layer provides it (src/auth); main passes it
+ * in. Errors it throws with a `code` that is a ServiceErrorCode (NOT_FOUND for an
+ * unknown id) reach the caller with that code.
+ */
+export interface TokenAdmin {
+  /** Makes a token; the secret is returned once. */
+  create(input: OperationIO['createToken']['input'], now: Date): CreatedToken | Promise<CreatedToken>;
+  /** Every token, secrets never included. */
+  list(): readonly TokenView[] | Promise<readonly TokenView[]>;
+  /** Revokes the token `id` (NOT_FOUND when there is none). */
+  revoke(id: string, now: Date): void | Promise<void>;
+}
+
+/** Shared by the service's methods. */
+export interface ServiceContext {
+  readonly store: Store;
+  readonly zones: ZoneTable;
+  readonly now: () => Date;
+  /** The one write path (commit-change.ts): resolves once the change is durable and visible in DNS. */
+  readonly commit: (request: ChangeRequest) => Promise<CommitOutcome>;
+  readonly tokens: TokenAdmin | undefined;
+  /** Readiness for the `ready` operation. */
+  readonly readiness: () => { ready: boolean; reason: string };
+}
