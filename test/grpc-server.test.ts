@@ -248,6 +248,24 @@ describe('gRPC server lifecycle', () => {
     }
   });
 
+  it('refuses a request larger than maxMessageBytes with RESOURCE_EXHAUSTED, before the service sees it', async () => {
+    const own = createGrpcServer({
+      service, authenticate, log, address: { host: '127.0.0.1', port: 0 }, maxMessageBytes: 1024,
+      tls: { secureContextOptions: () => ({ cert: readFileSync(join(dir, 'cert.pem')), key: readFileSync(join(dir, 'key.pem')) }) },
+    });
+    const { port } = await own.start();
+    const client = createGrpcClient({ baseUrl: `https://127.0.0.1:${port}`, caCert: ca, token: 'good' });
+    try {
+      const before = calls.length;
+      const err = await failure(client.zones.importZone({ zone: 'example.com.', text: 'x'.repeat(4096) }));
+      assert.equal(err.code, Code.ResourceExhausted);
+      assert.equal(calls.length, before);
+    } finally {
+      client.close();
+      await own.close();
+    }
+  });
+
   it('close() ends idle client connections and resolves; a second close() is the same promise', async () => {
     const own = createGrpcServer({
       service, authenticate, log, address: { host: '127.0.0.1', port: 0 }, closeGraceMs: 200,
