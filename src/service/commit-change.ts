@@ -395,7 +395,12 @@ function replaceContent(
   return { zone: work.name, serialBefore, serialAfter, recordCount: snapshot.recordCount };
 }
 
-/** Writes the difference between two states of one RRset (either may be null). */
+/**
+ * Writes the difference between two states of one RRset (either may be null). A
+ * record whose RDATA changed is rewritten in place where one goes and another
+ * comes (replaceRecord), so the common one-record replace and the SOA serial bump
+ * are one UPDATE each.
+ */
 function writeRRset(tx: ZoneWriteTransaction, zoneId: number, before: RRset | null, after: RRset | null): void {
   if (after === null) {
     if (before !== null) tx.deleteRRset(zoneId, nameToText(before.name), before.type);
@@ -406,18 +411,22 @@ function writeRRset(tx: ZoneWriteTransaction, zoneId: number, before: RRset | nu
     for (const rdata of after.rdatas) tx.insertRecord(zoneId, owner, after.type, after.ttl, rdata);
     return;
   }
-  if (after.type === RRType.SOA || before.rdatas.length + after.rdatas.length > 64) {
-    // Few statements either way for an SOA; for a large set, one DELETE beats many.
-    if (after.type !== RRType.SOA && sameRRset(before, after)) return;
+  if (before.rdatas.length + after.rdatas.length > 64) {
+    // For a large set one DELETE and the inserts beat a statement per difference.
+    if (sameRRset(before, after)) return;
     tx.deleteRRset(zoneId, owner, after.type);
     for (const rdata of after.rdatas) tx.insertRecord(zoneId, owner, after.type, after.ttl, rdata);
     return;
   }
-  if (before.ttl !== after.ttl) tx.setRRsetTtl(zoneId, owner, after.type, after.ttl);
   const old = new Set(before.rdatas.map(bytesKey));
   const now = new Set(after.rdatas.map(bytesKey));
-  for (const rdata of before.rdatas) if (!now.has(bytesKey(rdata))) tx.deleteRecord(zoneId, owner, after.type, rdata);
-  for (const rdata of after.rdatas) if (!old.has(bytesKey(rdata))) tx.insertRecord(zoneId, owner, after.type, after.ttl, rdata);
+  const gone = before.rdatas.filter((rdata) => !now.has(bytesKey(rdata)));
+  const come = after.rdatas.filter((rdata) => !old.has(bytesKey(rdata)));
+  if (before.ttl !== after.ttl) tx.setRRsetTtl(zoneId, owner, after.type, after.ttl);
+  const paired = Math.min(gone.length, come.length);
+  for (let i = 0; i < paired; i++) tx.replaceRecord(zoneId, owner, after.type, gone[i]!, come[i]!, after.ttl);
+  for (let i = paired; i < gone.length; i++) tx.deleteRecord(zoneId, owner, after.type, gone[i]!);
+  for (let i = paired; i < come.length; i++) tx.insertRecord(zoneId, owner, after.type, after.ttl, come[i]!);
 }
 
 /**

@@ -46,6 +46,7 @@ export class ZoneWriteTransaction {
   readonly #deleteRRset: Statement;
   readonly #deleteRecord: Statement;
   readonly #insertRecord: Statement;
+  readonly #replaceRecord: Statement;
   readonly #setRRsetTtl: Statement;
   readonly #insertJournal: Statement;
   readonly #insertAudit: Statement;
@@ -62,6 +63,7 @@ export class ZoneWriteTransaction {
     this.#deleteRecord = db.prepare('DELETE FROM records WHERE zone_id = ? AND name = ? AND type = ? AND rdata = ?');
     this.#deleteAllRecords = db.prepare('DELETE FROM records WHERE zone_id = ?');
     this.#insertRecord = db.prepare('INSERT INTO records (zone_id, name, type, ttl, rdata) VALUES (?, ?, ?, ?, ?)');
+    this.#replaceRecord = db.prepare('UPDATE records SET ttl = ?, rdata = ? WHERE zone_id = ? AND name = ? AND type = ? AND rdata = ?');
     this.#setRRsetTtl = db.prepare('UPDATE records SET ttl = ? WHERE zone_id = ? AND name = ? AND type = ? AND ttl <> ?');
     this.#insertJournal = db.prepare(
       'INSERT INTO journal (zone_id, serial_before, serial_after, time, source, changeset) VALUES (?, ?, ?, ?, ?, ?)');
@@ -111,6 +113,15 @@ export class ZoneWriteTransaction {
   /** Adds one record. */
   insertRecord(zoneId: number, owner: string, type: number, ttl: number, rdata: Uint8Array): void {
     this.#insertRecord.run(zoneId, owner, type, ttl, asBuffer(rdata));
+  }
+
+  /**
+   * Turns the record with RDATA `from` into one with `to` and `ttl`, in place: an
+   * UPDATE touches only the row's page, where a delete and an insert also rewrite
+   * index pages (fewer pages in the WAL, a cheaper durable commit).
+   */
+  replaceRecord(zoneId: number, owner: string, type: number, from: Uint8Array, to: Uint8Array, ttl: number): void {
+    this.#replaceRecord.run(ttl, asBuffer(to), zoneId, owner, type, asBuffer(from));
   }
 
   /** Gives every record of an RRset the TTL `ttl` (RFC 2181 5.2: one TTL per RRset). */

@@ -1,9 +1,11 @@
 // A new snapshot from the previous one and the RRsets a change touched (ADR 0002
-// decision 5): the node index is copied (two array copies), the touched nodes are
-// replaced, and empty non-terminals are made or dropped around them, so a change
-// costs the size of the change plus that copy, not a rebuild of the zone.
+// decision 5): the touched nodes are replaced and empty non-terminals made or
+// dropped around them, in an overlay over the previous node index (folded into a
+// fresh index now and then, see OverlayNodeIndex), so a change costs about the
+// size of the change, not a rebuild or a copy of the zone.
 import { RRType, nameIsWildcard, nameParent, type Name } from '../wire/index.js';
 import { NodeIndex } from './node-index.js';
+import { OverlayNodeIndex } from './overlay-node-index.js';
 import { SnapshotNode } from './zone-node.js';
 import { NodeFlag, type RRset, type ZoneNode, type ZoneSnapshot } from './types.js';
 
@@ -36,7 +38,8 @@ const POSITION_FLAGS = NodeFlag.WILDCARD | NodeFlag.HAS_WILDCARD_CHILD | NodeFla
  * becomes the snapshot's `soa` (it must not be removed).
  */
 export function patchZoneSnapshot(old: ZoneSnapshot, patches: readonly RRsetPatch[], serial: number): ZoneSnapshot | null {
-  if (!(old.nodes instanceof NodeIndex)) return null;
+  const edits = NodeEdits.over(old.nodes);
+  if (edits === null) return null;
   const origin = old.origin;
   const byOwner = new Map<Name, Map<number, RRset | null>>();
   for (const patch of patches) {
@@ -47,7 +50,7 @@ export function patchZoneSnapshot(old: ZoneSnapshot, patches: readonly RRsetPatc
     types.set(patch.type, patch.rrset);
   }
   // A cut or DNAME already present keeps occluding; nodes added below one are marked.
-  const nodes = (old.nodes as NodeIndex<SnapshotNode>).clone();
+  const nodes = edits;
   const children = takeChildCounts(old);
   const apexDname = (nodes.get(origin)?.flags ?? 0) & NodeFlag.DNAME;
   let recordCount = old.recordCount;
@@ -86,9 +89,76 @@ export function patchZoneSnapshot(old: ZoneSnapshot, patches: readonly RRsetPatc
     nodes.set(owner, node);
   }
 
-  const snapshot: ZoneSnapshot = Object.freeze({ origin, serial, soa, nodes, recordCount });
+  const snapshot: ZoneSnapshot = Object.freeze({ origin, serial, soa, nodes: nodes.finish(), recordCount });
   CHILD_COUNTS.set(snapshot, children);
   return snapshot;
+}
+
+/**
+ * The node index being patched: changes collect in a delta over the previous
+ * snapshot's base index, never in that index itself (the old snapshot is still
+ * served until the swap).
+ */
+class NodeEdits {
+  readonly #base: NodeIndex<SnapshotNode>;
+  readonly #delta: Map<Name, SnapshotNode | null>;
+  #size: number;
+
+  private constructor(base: NodeIndex<SnapshotNode>, delta: Map<Name, SnapshotNode | null>, size: number) {
+    this.#base = base;
+    this.#delta = delta;
+    this.#size = size;
+  }
+
+  /** Edits over a snapshot's index, or null for an index this module did not make. */
+  static over(nodes: ReadonlyMap<Name, ZoneNode>): NodeEdits | null {
+    if (nodes instanceof NodeIndex) return new NodeEdits(nodes as NodeIndex<SnapshotNode>, new Map(), nodes.size);
+    if (nodes instanceof OverlayNodeIndex) {
+      const overlay = nodes as OverlayNodeIndex<SnapshotNode>;
+      return new NodeEdits(overlay.base, new Map(overlay.delta), overlay.size);
+    }
+    return null;
+  }
+
+  get(key: Name): SnapshotNode | undefined {
+    const changed = this.#delta.get(key);
+    if (changed !== undefined) return changed === null ? undefined : changed;
+    return this.#base.get(key);
+  }
+
+  has(key: Name): boolean {
+    return this.get(key) !== undefined;
+  }
+
+  set(key: Name, node: SnapshotNode): void {
+    if (!this.has(key)) this.#size++;
+    this.#delta.set(key, node);
+  }
+
+  delete(key: Name): void {
+    if (!this.has(key)) return;
+    this.#size--;
+    if (this.#base.has(key)) this.#delta.set(key, null);
+    else this.#delta.delete(key);
+  }
+
+  /**
+   * The finished index: an overlay while the delta is small, else a fresh
+   * NodeIndex with the delta folded in. Folding costs a copy of the index, so it
+   * happens once the delta passes sqrt(2n) names: the delta copied per patch and
+   * the fold's cost spread over the patches between folds then weigh about the same.
+   */
+  finish(): ReadonlyMap<Name, SnapshotNode> {
+    const delta = this.#delta;
+    if (delta.size === 0) return this.#base;
+    if (delta.size <= Math.max(64, Math.sqrt(2 * this.#base.size))) return new OverlayNodeIndex(this.#base, delta, this.#size);
+    const folded = this.#base.clone();
+    for (const [key, node] of delta) {
+      if (node === null) folded.delete(key);
+      else folded.set(key, node);
+    }
+    return folded;
+  }
 }
 
 /** The flag a node owning `type` gets from that RRset alone (as buildZoneSnapshot sets them). */
@@ -108,7 +178,7 @@ function ownFlag(type: number, isApex: boolean): number {
  * position flags of the new node (WILDCARD, OCCLUDED).
  */
 function positionOf(
-  nodes: NodeIndex<SnapshotNode>, children: Map<Name, number>, owner: Name, name: Name, origin: Name, apexDname: boolean,
+  nodes: NodeEdits, children: Map<Name, number>, owner: Name, name: Name, origin: Name, apexDname: boolean,
 ): number {
   // Walk up to the first existing ancestor, remembering the missing ones.
   const missing: Name[] = [];
@@ -145,7 +215,7 @@ function positionOf(
 }
 
 /** Gives the node at `lower` the HAS_WILDCARD_CHILD flag (a new node object: the old one is shared with the old snapshot). */
-function markWildcardParent(nodes: NodeIndex<SnapshotNode>, lower: Name): void {
+function markWildcardParent(nodes: NodeEdits, lower: Name): void {
   const node = nodes.get(lower)!;
   if ((node.flags & NodeFlag.HAS_WILDCARD_CHILD) === 0) nodes.set(lower, withFlags(node, node.flags | NodeFlag.HAS_WILDCARD_CHILD));
 }
@@ -154,7 +224,7 @@ function markWildcardParent(nodes: NodeIndex<SnapshotNode>, lower: Name): void {
  * Removes the node `owner` (which has no children), then each empty non-terminal
  * above it that is left without children, up to the apex.
  */
-function removeNode(nodes: NodeIndex<SnapshotNode>, children: Map<Name, number>, owner: Name, origin: Name): void {
+function removeNode(nodes: NodeEdits, children: Map<Name, number>, owner: Name, origin: Name): void {
   let lower = owner;
   for (;;) {
     const parent = nameParent(lower)!;

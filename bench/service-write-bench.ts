@@ -1,0 +1,128 @@
+// In-process benchmark of the management write path (ADR 0002): changes per second
+// through ManagementService.invoke, each durable (SQLite WAL, synchronous=FULL) and
+// visible in the zone table when the call resolves. Prints, for this disk and
+// moment, the raw durable-commit rate first: every other number is bounded by it.
+// Usage: node dist/bench/service-write-bench.js [changes=2000] [zoneRecords=10000]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { createManagementService, type ManagementService, type Principal } from '../src/service/index.js';
+import { openStore } from '../src/store/index.js';
+import { ZoneTable } from '../src/zone/index.js';
+
+const changes = Number(process.argv[2] ?? 2000);
+const zoneRecords = Number(process.argv[3] ?? 10_000);
+const admin: Principal = { id: 'bench', name: 'bench', role: 'admin', zones: null, via: 'local' };
+const dir = mkdtempSync(join(tmpdir(), 'mcns-write-bench-'));
+
+/** Durable commits per second of one tiny INSERT each: the ceiling for one sequential caller. */
+function rawCommitRate(): number {
+  const db = new Database(join(dir, 'raw.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB)');
+  const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
+  const commit = db.transaction(() => insert.run(Buffer.alloc(64)));
+  for (let i = 0; i < 100; i++) commit.immediate();
+  const n = Math.max(500, changes);
+  const start = performance.now();
+  for (let i = 0; i < n; i++) commit.immediate();
+  const rate = n / ((performance.now() - start) / 1000);
+  db.close();
+  return rate;
+}
+
+async function withService(name: string, fn: (svc: ManagementService, zones: ZoneTable) => Promise<void>): Promise<void> {
+  const store = openStore(join(dir, `${name}.db`));
+  const zones = new ZoneTable();
+  const svc = createManagementService({ store, zones, now: () => new Date(), readiness: () => ({ ready: true, reason: 'bench' }) });
+  try {
+    await fn(svc, zones);
+  } finally {
+    await svc.close();
+    store.close();
+  }
+}
+
+/** A zone with `records` A records (h0..hN) besides SOA and NS, made by one import. */
+async function makeZone(svc: ManagementService, zone: string, records: number): Promise<void> {
+  await svc.invoke('createZone', admin, { zone, nameservers: ['ns1.example.net.'] });
+  if (records === 0) return;
+  let text = `$ORIGIN ${zone}\n$TTL 300\n@ SOA ns1.example.net. hostmaster 1 3600 900 1209600 300\n@ NS ns1.example.net.\n`;
+  for (let i = 0; i < records; i++) text += `h${i} A 10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}\n`;
+  await svc.invoke('importZone', admin, { zone, text });
+}
+
+/** One caller, one change at a time: replace a single A record, `changes` times. */
+async function sequential(svc: ManagementService, zone: string): Promise<number> {
+  for (let i = 0; i < 50; i++) await replaceOne(svc, zone, i);
+  const start = performance.now();
+  for (let i = 0; i < changes; i++) await replaceOne(svc, zone, i);
+  return changes / ((performance.now() - start) / 1000);
+}
+
+function replaceOne(svc: ManagementService, zone: string, i: number): Promise<unknown> {
+  return svc.invoke('replaceRRset', admin, {
+    zone, name: `w${i % 500}`, type: 'A', ttl: 60, records: [`192.0.2.${i % 250}`],
+  });
+}
+
+function line(label: string, value: number, unit: string, extra = ''): void {
+  console.log(`${label.padEnd(52)} ${Math.round(value).toLocaleString('en-US').padStart(9)} ${unit}${extra}`);
+}
+
+try {
+  const raw = rawCommitRate();
+  line('raw durable commits (1 INSERT/tx, synchronous=FULL)', raw, 'commits/s', `  (${(1000 / raw).toFixed(3)} ms each)`);
+
+  await withService('empty', async (svc) => {
+    await makeZone(svc, 'empty.test.', 0);
+    const rate = sequential(svc, 'empty.test.');
+    line('1 sequential caller, empty zone', await rate, 'changes/s', `  (${(1000 / (await rate)).toFixed(3)} ms each)`);
+  });
+
+  await withService('large', async (svc, zones) => {
+    const start = performance.now();
+    await makeZone(svc, 'large.test.', zoneRecords);
+    const loaded = performance.now() - start;
+    const count = zones.list()[0]!.recordCount;
+    console.log(`(zone of ${count.toLocaleString('en-US')} records made in ${loaded.toFixed(0)} ms)`);
+    const rate = await sequential(svc, 'large.test.');
+    line(`1 sequential caller, ${zoneRecords.toLocaleString('en-US')}-record zone`, rate, 'changes/s', `  (${(1000 / rate).toFixed(3)} ms each)`);
+  });
+
+  await withService('batched', async (svc) => {
+    await makeZone(svc, 'batch.test.', 0);
+    const batches = 20;
+    const start = performance.now();
+    for (let b = 0; b < batches; b++) {
+      const list = [];
+      for (let i = 0; i < 1000; i++) {
+        list.push({ op: 'replace' as const, name: `b${b}-${i}`, type: 'A', ttl: 60, records: [`198.51.100.${i % 250}`] });
+      }
+      await svc.invoke('applyChanges', admin, { zone: 'batch.test.', changes: list });
+    }
+    line('applyChanges of 1,000 records, sequential', (batches * 1000) / ((performance.now() - start) / 1000), 'records/s');
+  });
+
+  await withService('concurrent', async (svc) => {
+    await makeZone(svc, 'busy.test.', zoneRecords);
+    const callers = 20;
+    const each = Math.max(50, Math.ceil(changes / 4));
+    const before = svc.commitStats();
+    const start = performance.now();
+    await Promise.all(Array.from({ length: callers }, async (_, c) => {
+      for (let i = 0; i < each; i++) {
+        await svc.invoke('replaceRRset', admin, { zone: 'busy.test.', name: `c${c}-${i % 50}`, type: 'A', ttl: 60, records: [`203.0.113.${i % 250}`] });
+      }
+    }));
+    const seconds = (performance.now() - start) / 1000;
+    const after = svc.commitStats();
+    const perBatch = (after.changes - before.changes) / (after.batches - before.batches);
+    line(`${callers} concurrent callers, ${zoneRecords.toLocaleString('en-US')}-record zone`, (callers * each) / seconds, 'changes/s',
+      `  (${perBatch.toFixed(1)} changes per commit, largest ${after.largestBatch})`);
+  });
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
