@@ -129,8 +129,11 @@ export function createManagementService(deps: ManagementServiceDeps): Management
       return await deps.authenticate(credential);
     } catch (err) {
       const mapped = asServiceError(err);
-      // Anything but "the provider is down" means the credential was not accepted.
-      if (mapped.code === 'UNAVAILABLE' || mapped.code === 'UNAUTHENTICATED' || mapped.code === 'INTERNAL') throw mapped;
+      if (mapped.code === 'UNAVAILABLE' || mapped.code === 'UNAUTHENTICATED') throw mapped;
+      // A bare error without a code is a broken invariant; any other refusal (its
+      // own code: revoked, expired, malformed) means the credential was not accepted.
+      const coded = typeof (err as { code?: unknown } | null)?.code === 'string';
+      if (mapped.code === 'INTERNAL' && !coded) throw mapped;
       throw new ServiceError('UNAUTHENTICATED', `credential not accepted: ${mapped.message}`);
     }
   }

@@ -75,7 +75,9 @@ test('opening creates the directory and file, in WAL mode, at the newest schema'
     const versions = db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all();
     assert.deepEqual(versions, Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1));
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-    assert.deepEqual(tables, ['journal', 'records', 'schema_migrations', 'zones']);
+    assert.deepEqual(tables, ['api_tokens', 'audit_log', 'journal', 'records', 'schema_migrations', 'zones']);
+    const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name").pluck().all();
+    assert.deepEqual(indexes, ['audit_log_zone', 'journal_zone_serial', 'records_owner_type', 'records_zone_id']);
   } finally {
     db.close();
   }
