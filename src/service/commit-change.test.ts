@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createQueryEngine } from '../query/index.js';
 import { nameFromText, nameLower, RRType, decodeMessage, encodeMessage, rdataToText, type Message } from '../wire/index.js';
+import Database from 'better-sqlite3';
 import { openStore } from '../store/index.js';
 import { PRINCIPALS, withTestService, type TestService } from './open-test-service.js';
 import { ServiceError } from './types.js';
@@ -200,4 +201,40 @@ test('close waits for queued changes and refuses new ones with UNAVAILABLE', asy
       (err: unknown) => err instanceof ServiceError && err.code === 'UNAVAILABLE',
     );
   });
+});
+
+test('a zone SQLite cannot give as a snapshot refuses edits, and a whole import repairs it; secondaries refuse changes', async () => {
+  await withTestService(async (t) => {
+    await exampleZone(t);
+    await t.service.invoke('createZone', admin, { zone: 'sec.test', nameservers: ['ns1.example.net.'] });
+    const db = new Database(t.path);
+    // A hand edit: the apex SOA row removed, the serial moved so the served snapshot is stale.
+    db.prepare("DELETE FROM records WHERE type = 6 AND name = 'example.com.'").run();
+    db.prepare("UPDATE zones SET serial = serial + 5 WHERE name = 'example.com.'").run();
+    db.prepare("UPDATE zones SET kind = 'secondary' WHERE name = 'sec.test.'").run();
+    db.close();
+    await assert.rejects(
+      t.service.invoke('replaceRRset', admin, { zone: 'example.com', name: 'www', type: 'A', ttl: 60, records: ['192.0.2.1'] }),
+      (err: unknown) => err instanceof ServiceError && err.code === 'FAILED_PRECONDITION' &&
+        err.message === 'zone "example.com." cannot be read (no SOA record at its apex); import it again or delete it',
+    );
+    const text = '@ 60 SOA ns1.example.net. hm 1 3600 900 1209600 300\n@ 60 NS ns1.example.net.\nwww 60 A 192.0.2.7\n';
+    const repaired = await t.service.invoke('importZone', admin, { zone: 'example.com', text });
+    assert.equal(repaired.serialBefore, 2026112206);
+    assert.equal(repaired.serialAfter, 2026112207);
+    assert.deepEqual(servedA(t, 'www.example.com.'), ['192.0.2.7']);
+    assert.equal(t.store.loadZoneRecords(t.store.zoneHeader('example.com.')!.id).length, 3, 'the old rows are gone');
+    await assert.rejects(
+      t.service.invoke('replaceRRset', admin, { zone: 'sec.test', name: 'www', type: 'A', ttl: 60, records: ['192.0.2.1'] }),
+      (err: unknown) => err instanceof ServiceError && err.code === 'FAILED_PRECONDITION' && err.message.includes('is a secondary zone'),
+    );
+  });
+});
+
+test('a listener that throws does not keep the change from its caller', async () => {
+  await withTestService(async (t) => {
+    const view = await t.service.invoke('createZone', admin, { zone: 'example.com', nameservers: ['ns1.example.net.'] });
+    assert.equal(view.serial, 2026112201);
+    assert.notEqual(t.zones.get(ORIGIN), null);
+  }, { onZoneChanged: () => { throw new Error('listener broke'); } });
 });

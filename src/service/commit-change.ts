@@ -23,7 +23,7 @@ import {
 } from '../wire/index.js';
 import type { Store, ZoneWriteTransaction } from '../store/index.js';
 import {
-  buildZoneSnapshot, patchZoneSnapshot, type RecordData, type RRset, type ZoneSnapshot, type ZoneTable,
+  ZoneError, buildZoneSnapshot, patchZoneSnapshot, type RecordData, type RRset, type ZoneSnapshot, type ZoneTable,
 } from '../zone/index.js';
 import { nextSerial } from './next-serial.js';
 import { checkNodeRules } from './check-node-rules.js';
@@ -80,7 +80,11 @@ interface ZoneWork {
   readonly name: string;
   id: number;
   exists: boolean;
+  /** Secondary zones change only by transfer from their primary. */
+  kind: 'primary' | 'secondary';
   serial: number;
+  /** Why the stored zone could not be read into a snapshot (only a whole replacement or a deletion may touch it), or null. */
+  broken: string | null;
   readonly draft: ZoneDraft;
   /** The snapshot cannot be patched (a zone cut or DNAME changed): build it from the draft. */
   rebuild: boolean;
@@ -106,7 +110,13 @@ export function createCommitChange(deps: CommitChangeDeps): CommitChange {
     batches++;
     changes += batch.length;
     if (batch.length > largestBatch) largestBatch = batch.length;
-    runBatch(deps, batch);
+    try {
+      runBatch(deps, batch);
+    } catch (err) {
+      // A broken invariant outside the transaction: no caller may be left waiting.
+      const failure = new ServiceError('INTERNAL', `change not settled: ${reasonOf(err)}`);
+      for (const pending of batch) pending.reject(failure);
+    }
     if (queue.length === 0 && idle !== null) idle();
   };
   const schedule = (): void => {
@@ -174,7 +184,11 @@ function runBatch(deps: CommitChangeDeps, batch: readonly Pending[]): void {
       unpublished.set(work.origin, reasonOf(err));
       continue;
     }
-    deps.onZoneChanged?.(work.origin);
+    try {
+      deps.onZoneChanged?.(work.origin);
+    } catch {
+      // A listener's failure is its own; the change is committed and served.
+    }
   }
   for (let i = 0; i < batch.length; i++) {
     const { request, resolve, reject } = batch[i]!;
@@ -195,23 +209,37 @@ function runBatch(deps: CommitChangeDeps, batch: readonly Pending[]): void {
 function openZone(deps: CommitChangeDeps, tx: ZoneWriteTransaction, origin: Name): ZoneWork {
   const name = nameToText(origin);
   const row = tx.zone(name);
-  if (row === null) {
-    return { origin, name, id: -1, exists: false, serial: 0, draft: new ZoneDraft(origin, null), rebuild: false, changed: false };
-  }
+  const work: ZoneWork = {
+    origin, name, id: -1, exists: false, kind: 'primary', serial: 0, broken: null, draft: new ZoneDraft(origin, null), rebuild: false,
+    changed: false,
+  };
+  if (row === null) return work;
+  Object.assign(work, { id: row.id, exists: true, kind: row.kind, serial: row.serial });
   let base: ZoneSnapshot | null = deps.zones.get(origin);
-  let changed = false;
   if (base === null || base.serial !== row.serial) {
-    base = buildZoneSnapshot(origin, deps.store.loadZoneRecords(row.id), row.serial);
-    changed = true;
+    try {
+      base = buildZoneSnapshot(origin, deps.store.loadZoneRecords(row.id), row.serial);
+    } catch (err) {
+      work.broken = err instanceof ZoneError && err.code === 'NO_SOA' ? 'no SOA record at its apex' : reasonOf(err);
+      return work;
+    }
+    work.changed = true;
   }
-  return { origin, name, id: row.id, exists: true, serial: row.serial, draft: new ZoneDraft(origin, base), rebuild: false, changed };
+  work.draft.rebase(base);
+  return work;
 }
 
 /** Applies one change to its zone's draft and writes it; throws ServiceError when it is refused (nothing written). */
 function applyChange(tx: ZoneWriteTransaction, work: ZoneWork, request: ChangeRequest, now: Date, time: string): CommitOutcome {
   const change = request.change;
+  if (work.exists && work.kind === 'secondary' && change.kind !== 'delete') {
+    throw new ServiceError('FAILED_PRECONDITION', `zone "${work.name}" is a secondary zone; it changes only by transfer from its primary`, 'zone');
+  }
   switch (change.kind) {
     case 'edit':
+      if (work.exists && work.broken !== null) {
+        throw new ServiceError('FAILED_PRECONDITION', `zone "${work.name}" cannot be read (${work.broken}); import it again or delete it`, 'zone');
+      }
       return applyEdits(tx, work, request, change.edits, change.expectedSerial, now, time);
     case 'create':
       if (work.exists) throw new ServiceError('ALREADY_EXISTS', `zone "${work.name}" already exists`, 'zone');
@@ -224,6 +252,7 @@ function applyChange(tx: ZoneWriteTransaction, work: ZoneWork, request: ChangeRe
       tx.deleteZone(work.id);
       audit(tx, request, work, time, serialBefore, null);
       work.exists = false;
+      work.broken = null;
       work.id = -1;
       work.draft.rebase(null);
       work.changed = true;
@@ -364,6 +393,10 @@ function replaceContent(
   if (!work.exists) {
     work.id = tx.insertZone(work.name, serialAfter, time);
     work.exists = true;
+  } else if (work.broken !== null) {
+    // Its rows could not be read as a zone: replace them all (the journal shows only what is added).
+    tx.deleteAllRecords(work.id);
+    work.broken = null;
   }
   // RRset by RRset: only what differs is written (IXFR order: SOA first on each side).
   const oldSoa = draft.get(origin, RRType.SOA);
@@ -469,6 +502,7 @@ function audit(
 ): void {
   tx.insertAudit({
     time, principal: request.principal, operation: request.operation, zone: work.name, serialBefore, serialAfter, summary: request.summary,
+    detail: request.detail ?? null,
   });
 }
 

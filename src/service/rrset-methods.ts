@@ -11,7 +11,7 @@ import { readSnapshot } from './read-snapshot.js';
 import type { ServiceContext } from './service-context.js';
 import { ServiceError, type ChangeResult, type Principal, type RRsetView } from './types.js';
 import type { RRsetEdit } from './zone-change.js';
-import { auditName } from './zone-methods.js';
+import { auditDetail, auditName } from './zone-methods.js';
 
 type Output<N extends keyof OperationIO> = Promise<OperationIO[N]['output']>;
 type Input<N extends keyof OperationIO> = OperationIO[N]['input'];
@@ -111,7 +111,8 @@ async function commitEdits(
   expectedSerial: number | undefined, summary: string,
 ): Promise<ChangeResult> {
   const outcome = await ctx.commit({
-    origin: zone.origin, change: { kind: 'edit', edits, expectedSerial }, principal: auditName(principal), operation, summary,
+    origin: zone.origin, change: { kind: 'edit', edits, expectedSerial },
+    principal: auditName(principal), detail: auditDetail(principal), operation, summary,
   });
   return { zone: outcome.zone, serialBefore: outcome.serialBefore!, serialAfter: outcome.serialAfter! };
 }

@@ -6,7 +6,7 @@ import { parseZoneName } from './parse-zone-name.js';
 import type { ServiceContext, TokenAdmin } from './service-context.js';
 import { ServiceError, type Principal, type Role } from './types.js';
 import { asServiceError } from './as-service-error.js';
-import { auditName } from './zone-methods.js';
+import { auditDetail, auditName } from './zone-methods.js';
 
 type Output<N extends keyof OperationIO> = Promise<OperationIO[N]['output']>;
 type Input<N extends keyof OperationIO> = OperationIO[N]['input'];
@@ -37,7 +37,8 @@ export async function createToken(ctx: ServiceContext, principal: Principal | nu
   const created = await adminCall(() => tokens.create({ name: input.name, role: input.role, zones, ...(ttl === undefined ? {} : { ttlSeconds: ttl }) }, now));
   const scope = zones === null ? 'every zone' : `zones ${zones.join(' ')}`;
   ctx.store.appendAudit({
-    time: now.toISOString(), principal: auditName(principal), operation: 'createToken', zone: null, serialBefore: null, serialAfter: null,
+    time: now.toISOString(), principal: auditName(principal), detail: auditDetail(principal), operation: 'createToken',
+    zone: null, serialBefore: null, serialAfter: null,
     summary: `create token "${created.token.name}" (${created.token.id}, ${created.token.role}, ${scope})`,
   });
   return created;
@@ -61,7 +62,8 @@ export async function revokeToken(ctx: ServiceContext, principal: Principal | nu
   const now = ctx.now();
   await adminCall(() => tokens.revoke(input.id, now));
   ctx.store.appendAudit({
-    time: now.toISOString(), principal: auditName(principal), operation: 'revokeToken', zone: null, serialBefore: null, serialAfter: null,
+    time: now.toISOString(), principal: auditName(principal), detail: auditDetail(principal), operation: 'revokeToken',
+    zone: null, serialBefore: null, serialAfter: null,
     summary: `revoke token ${input.id}`,
   });
   return {};

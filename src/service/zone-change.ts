@@ -38,6 +38,8 @@ export interface ChangeRequest {
   readonly change: ZoneChange;
   /** Who asked (principal name for the audit log, "local" for the server itself). */
   readonly principal: string;
+  /** JSON for the audit log's detail column (the principal's id and how it authenticated), or null. */
+  readonly detail?: string | null;
   /** The operation name for the audit log ("replaceRRset"). */
   readonly operation: string;
   /** One line for the audit log and the journal source ("replace www.example.com. A (2 records)"). */

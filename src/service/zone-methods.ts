@@ -42,6 +42,11 @@ export function auditName(principal: Principal | null): string {
   return principal === null ? 'anonymous' : principal.name;
 }
 
+/** The audit log's detail of a caller: its stable id and how it proved who it is (names need not be unique). */
+export function auditDetail(principal: Principal | null): string | null {
+  return principal === null ? null : JSON.stringify({ principalId: principal.id, via: principal.via });
+}
+
 /** listZones: zones in name order, limited to the caller's scope, `filter` a case-insensitive substring. */
 export async function listZones(ctx: ServiceContext, principal: Principal | null, input: Input<'listZones'>): Output<'listZones'> {
   const pageSize = parsePageSize(input.pageSize);
@@ -86,7 +91,8 @@ export async function createZone(ctx: ServiceContext, principal: Principal | nul
     ...nameservers.map((ns) => ({ name: zone.origin, type: RRType.NS, ttl, rdata: new Uint8Array(nameToBytes(ns)) })),
   ];
   await ctx.commit({
-    origin: zone.origin, change: { kind: 'create', records }, principal: auditName(principal), operation: 'createZone',
+    origin: zone.origin, change: { kind: 'create', records }, principal: auditName(principal), detail: auditDetail(principal),
+    operation: 'createZone',
     summary: `create zone ${zone.text} (NS ${nameservers.map(nameToText).join(' ')})`,
   });
   return zoneView(ctx, requireHeader(ctx, zone));
@@ -95,7 +101,8 @@ export async function createZone(ctx: ServiceContext, principal: Principal | nul
 /** deleteZone: the zone, its records and its journal (the audit log keeps its entries). */
 export async function deleteZone(ctx: ServiceContext, principal: Principal | null, zone: ZoneName): Output<'deleteZone'> {
   await ctx.commit({
-    origin: zone.origin, change: { kind: 'delete' }, principal: auditName(principal), operation: 'deleteZone',
+    origin: zone.origin, change: { kind: 'delete' }, principal: auditName(principal), detail: auditDetail(principal),
+    operation: 'deleteZone',
     summary: `delete zone ${zone.text}`,
   });
   return {};
@@ -117,7 +124,8 @@ export async function importZone(ctx: ServiceContext, principal: Principal | nul
     throw new ServiceError('PERMISSION_DENIED', `${principalLabel(principal)} may not create zone "${zone.text}" (needs admin)`, 'zone');
   }
   const outcome = await ctx.commit({
-    origin: zone.origin, change: { kind: 'replace', records }, principal: auditName(principal), operation: 'importZone',
+    origin: zone.origin, change: { kind: 'replace', records }, principal: auditName(principal), detail: auditDetail(principal),
+    operation: 'importZone',
     summary: `import zone ${zone.text} (${records.length} records)`,
   });
   return { zone: outcome.zone, serialBefore: outcome.serialBefore ?? 0, serialAfter: outcome.serialAfter!, recordCount: outcome.recordCount };
