@@ -27,7 +27,6 @@ import { ForwarderError } from './forwarder-error.js';
 import { parseUpstream } from './parse-upstream.js';
 import { randomQueryId } from './random-query-id.js';
 import { newCacheQuery, readCacheQuery } from './read-cache-query.js';
-import type { EdeInfo } from './refusal-for.js';
 import { UpstreamPool, type TryFailure, type UpstreamState, type UpstreamStats } from './upstream-pool.js';
 
 /** Configuration of the forwarder (the `[forward]` table); every field but `upstreams` has a default. */
@@ -112,6 +111,12 @@ export interface ResolveOptions {
   readonly signal?: AbortSignal;
 }
 
+/** An Extended DNS Error to attach to the reply (RFC 8914 2: INFO-CODE and EXTRA-TEXT). */
+export interface EdeInfo {
+  readonly code: number;
+  readonly text: string;
+}
+
 /** An answer to relay to the client: records without OPT, TTLs as they should go out. */
 export interface ForwardAnswer {
   readonly kind: 'answer';
@@ -165,7 +170,7 @@ export interface ForwarderStats {
 
 /** The forwarder as the query engine, main and the CLI see it. */
 export interface Forwarder {
-  /** True when at least one upstream is configured; otherwise refuse with refusalFor('forwarding-disabled'). */
+  /** True when at least one upstream is configured; otherwise the query path refuses (query/refusal-for.ts). */
   readonly enabled: boolean;
   /** Whether `allow_recursion` admits this client address (as the transport reports it). */
   isRecursionAllowed(remoteAddress: string): boolean;

@@ -11,9 +11,9 @@ export {
   type ForwardFailureReason,
   type ForwardResult,
   type ResolveOptions,
+  type EdeInfo,
 } from './create-forwarder.js';
 export { STALE_TTL, type ReplyShape, type CacheEntryView, type AnswerCacheStats } from './answer-cache.js';
-export { refusalFor, type RefusalReason, type Refusal, type EdeInfo } from './refusal-for.js';
 export { compileAddressMatcher, DEFAULT_ALLOW_RECURSION, type AddressMatcher } from './compile-address-matcher.js';
 export { ForwarderError, type ForwarderErrorCode } from './forwarder-error.js';
 export type { UpstreamStats } from './upstream-pool.js';

@@ -2,10 +2,11 @@
 // section by section (answer, authority, additional) from a LookupOutcome or an
 // error RCODE; the encoder fits it to size afterwards (step 8).
 import {
-  RRClass, RRType, Rcode, type Edns, type Message, type Question, type ResourceRecord,
+  RRClass, RRType, Rcode, makeEdeOption, type Edns, type Message, type Question, type ResourceRecord,
 } from '../wire/index.js';
 import type { RRset, ZoneSnapshot } from '../zone/index.js';
 import type { AnswerPart, LookupOutcome } from './lookup-outcome.js';
+import type { EdeText } from './types.js';
 
 /** What the response copies from the request. */
 export interface ResponseBasis {
@@ -21,9 +22,22 @@ export interface ResponseBasis {
   readonly edns: Edns | null;
 }
 
-/** What a response says: an error RCODE alone, or the result of a lookup. */
+/**
+ * What a response says: an error RCODE (with an Extended DNS Error when there is
+ * something to explain), the result of a lookup, or what the upstreams said.
+ */
 export type ResponseContent =
-  | { readonly kind: 'error'; readonly rcode: number }
+  | { readonly kind: 'error'; readonly rcode: number; readonly ede?: EdeText }
+  | {
+    readonly kind: 'forwarded';
+    readonly rcode: number;
+    readonly answers: readonly ResourceRecord[];
+    readonly authorities: readonly ResourceRecord[];
+    readonly additionals: readonly ResourceRecord[];
+    /** AD to relay: the upstream set it and the client set DO or AD (RFC 6840 5.8). */
+    readonly ad: boolean;
+    readonly ede: EdeText | null;
+  }
   | {
     readonly kind: 'lookup';
     readonly outcome: LookupOutcome;
@@ -40,7 +54,12 @@ const NO_QUESTIONS: readonly Question[] = Object.freeze([]);
 export function buildResponse(basis: ResponseBasis, content: ResponseContent): Message {
   const questions = basis.question === null ? NO_QUESTIONS : [basis.question];
   if (content.kind === 'error') {
-    return message(basis, questions, false, content.rcode, NONE, NONE, NONE);
+    return message(basis, questions, false, content.rcode, NONE, NONE, NONE, content.ede ?? null);
+  }
+  if (content.kind === 'forwarded') {
+    // Relayed from upstream resolvers: not our data, so AA stays clear.
+    const m = message(basis, questions, false, content.rcode, content.answers, content.authorities, content.additionals, content.ede);
+    return content.ad ? { ...m, header: { ...m.header, ad: true } } : m;
   }
   const outcome = content.outcome;
   const answers = outcome.answers.length === 0 ? NONE : answerRecords(outcome.answers);
@@ -71,11 +90,15 @@ export function buildResponse(basis: ResponseBasis, content: ResponseContent): M
 function message(
   basis: ResponseBasis, questions: readonly Question[], aa: boolean, rcode: number,
   answers: readonly ResourceRecord[], authorities: readonly ResourceRecord[], additionals: readonly ResourceRecord[],
+  ede: EdeText | null = null,
 ): Message {
+  // RFC 8914 2: the EDE travels in OPT, so only a client that sent OPT gets one.
+  const edns = ede === null || basis.edns === null ? basis.edns : { ...basis.edns, options: [makeEdeOption(ede.code, ede.text)] };
   return {
     header: {
       id: basis.id, qr: true, opcode: basis.opcode, aa, tc: false, rd: basis.rd,
-      // RA stays clear: we are not a recursive server.
+      // RA is set by the engine, per client, where recursion is available to it
+      // (issue 5); the response itself is the same for every client.
       ra: false, z: false, ad: false, cd: basis.cd,
     },
     // BADVERS and other extended codes need OPT; the request had one for BADVERS.
@@ -84,7 +107,7 @@ function message(
     answers,
     authorities,
     additionals,
-    edns: basis.edns,
+    edns,
   };
 }
 

@@ -74,7 +74,7 @@ test('counts queries, hits and misses', () => {
   const e = createQueryEngine({ zones: zones() });
   e.handle(query('www.example.com.', RRType.A, 1), UDP);
   e.handle(query('www.example.com.', RRType.A, 2), UDP);
-  assert.deepEqual({ ...e.stats }, { queries: 2, cacheHits: 1, cacheMisses: 1, dropped: 0, internalErrors: 0 });
+  assert.deepEqual({ ...e.stats }, { queries: 2, cacheHits: 1, cacheMisses: 1, forwardCacheHits: 0, forwarded: 0, dropped: 0, internalErrors: 0 });
   e.clearCache();
   e.handle(query('www.example.com.', RRType.A, 3), UDP);
   assert.equal(e.stats.cacheMisses, 2);

@@ -1,12 +1,13 @@
 // The query engine the transports call (src/query/types.ts): the answer cache in
-// front, the query path (handle-request.ts) behind it, and a guard that turns any
-// unexpected exception into SERVFAIL so no bytes can make handle() throw.
+// front, then the forwarder's cache of upstream answers, the query path
+// (handle-request.ts) behind them, and a guard that turns any unexpected
+// exception into SERVFAIL so no bytes can make handle() throw.
 import { Rcode, encodeMessage, peekHeader, type Edns } from '../wire/index.js';
 import type { ZoneTable } from '../zone/index.js';
 import { AnswerCache, DEFAULT_ANSWER_CACHE_BYTES } from './answer-cache.js';
 import { CLASSIC_UDP_SIZE, DEFAULT_MAX_UDP_SIZE } from './fit-response.js';
 import { handleRequest, type QueryEnv } from './handle-request.js';
-import type { EngineReply, QueryEngine, RequestContext } from './types.js';
+import type { EngineReply, ForwardPort, QueryEngine, RequestContext } from './types.js';
 
 /** Settings of createQueryEngine. */
 export interface QueryEngineOptions {
@@ -21,6 +22,10 @@ export interface QueryEngineOptions {
    * true). False answers with every RRset, as BIND does by default (`minimal-any no`).
    */
   readonly minimalAny?: boolean;
+  /** Forwarding for names in none of our zones (issue 5); absent or disabled: REFUSED with an EDE. */
+  readonly forward?: ForwardPort | null;
+  /** The clock (ms since the epoch) the forwarder's cache reads; only used with `forward`. */
+  readonly now?: () => number;
 }
 
 /** Counters of one engine since it was made. */
@@ -31,6 +36,10 @@ export interface QueryEngineStats {
   cacheHits: number;
   /** Cacheable requests that were not in the cache. */
   cacheMisses: number;
+  /** Answered from the forwarder's cache of upstream answers without decoding. */
+  forwardCacheHits: number;
+  /** Sent on to the upstream resolvers (their cache included). */
+  forwarded: number;
   /** Requests that got no reply (shorter than a header, or a response). */
   dropped: number;
   /** Unexpected exceptions turned into SERVFAIL: each one is a bug. */
@@ -39,7 +48,7 @@ export interface QueryEngineStats {
 
 /** The authoritative engine: QueryEngine plus its counters and a cache reset. */
 export interface AuthoritativeEngine extends QueryEngine {
-  handle(request: Uint8Array, ctx: RequestContext): EngineReply;
+  handle(request: Uint8Array, ctx: RequestContext): EngineReply | Promise<EngineReply>;
   /** The counters (a live object: read, do not keep). */
   readonly stats: Readonly<QueryEngineStats>;
   /** The last unexpected exception, for diagnosis, or null. */
@@ -54,24 +63,34 @@ export function createQueryEngine(options: QueryEngineOptions): AuthoritativeEng
 }
 
 class Engine implements AuthoritativeEngine {
-  readonly stats: QueryEngineStats = { queries: 0, cacheHits: 0, cacheMisses: 0, dropped: 0, internalErrors: 0 };
+  readonly stats: QueryEngineStats = { queries: 0, cacheHits: 0, cacheMisses: 0, forwardCacheHits: 0, forwarded: 0, dropped: 0, internalErrors: 0 };
   lastInternalError: unknown = null;
   readonly #env: QueryEnv;
   readonly #cache: AnswerCache | null;
+  /** The forward port when forwarding is on, else null (then RA is never set). */
+  readonly #forward: ForwardPort | null;
+  readonly #now: () => number;
 
   constructor(options: QueryEngineOptions) {
     const maxUdpSize = Math.max(CLASSIC_UDP_SIZE, Math.min(65535, options.maxUdpSize ?? DEFAULT_MAX_UDP_SIZE));
     const responseEdns: Edns = Object.freeze({ udpSize: maxUdpSize, version: 0, do: false, z: 0, options: Object.freeze([]) });
     const responseEdnsDo: Edns = Object.freeze({ ...responseEdns, do: true });
-    this.#env = { zones: options.zones, maxUdpSize, fullAny: options.minimalAny === false, responseEdns, responseEdnsDo };
+    const forward = options.forward ?? null;
+    this.#forward = forward !== null && forward.enabled ? forward : null;
+    this.#now = options.now ?? Date.now;
+    this.#env = { zones: options.zones, maxUdpSize, fullAny: options.minimalAny === false, responseEdns, responseEdnsDo, forward };
     const bytes = options.answerCacheBytes ?? DEFAULT_ANSWER_CACHE_BYTES;
     this.#cache = bytes > 0 ? new AnswerCache(bytes, maxUdpSize) : null;
   }
 
-  handle(request: Uint8Array, ctx: RequestContext): EngineReply {
+  handle(request: Uint8Array, ctx: RequestContext): EngineReply | Promise<EngineReply> {
     const stats = this.stats;
     stats.queries++;
     try {
+      const forward = this.#forward;
+      // RA says whether recursion is available to this client (RFC 1035 4.1.1):
+      // set per client on the way out, so cached responses stay client-neutral.
+      const ra = forward !== null && forward.isRecursionAllowed(ctx.remoteAddress);
       const cache = this.#cache;
       const key = cache === null ? null : cache.keyOf(request, ctx.transport);
       if (key !== null) {
@@ -79,17 +98,34 @@ class Engine implements AuthoritativeEngine {
         const hit = cache!.get(key, request);
         if (hit !== null) {
           stats.cacheHits++;
-          return hit;
+          return ra ? withRa(hit) : hit;
         }
         stats.cacheMisses++;
       }
-      const handled = handleRequest(request, ctx.transport, this.#env);
-      if (handled.reply === null) {
+      if (ra) {
+        const cached = forward!.respondFromRequest(request, ctx, this.#now());
+        if (cached !== null) {
+          stats.forwardCacheHits++;
+          return cached;
+        }
+      }
+      const handled = handleRequest(request, ctx, this.#env);
+      const reply = handled.reply;
+      if (reply === null) {
         stats.dropped++;
         return null;
       }
-      if (key !== null && handled.cacheable) cache!.set(key, handled.reply);
-      return handled.reply;
+      if (reply instanceof Promise) {
+        stats.forwarded++;
+        return reply.then((bytes) => (bytes !== null && ra ? withRa(bytes) : bytes), (err: unknown) => {
+          stats.internalErrors++;
+          this.lastInternalError = err;
+          return serverFailure(request);
+        });
+      }
+      // The cache copies the bytes, so setting RA afterwards touches only this reply.
+      if (key !== null && handled.cacheable) cache!.set(key, reply);
+      return ra ? withRa(reply) : reply;
     } catch (err) {
       stats.internalErrors++;
       this.lastInternalError = err;
@@ -100,6 +136,12 @@ class Engine implements AuthoritativeEngine {
   clearCache(): void {
     this.#cache?.clear();
   }
+}
+
+/** Sets RA (RFC 1035 4.1.1, the top bit of the fourth byte) in a reply this engine owns. */
+function withRa(reply: Uint8Array): Uint8Array {
+  reply[3] = reply[3]! | 0x80;
+  return reply;
 }
 
 /** SERVFAIL with the request's ID, opcode, RD and CD, or null when not even a header was read. */

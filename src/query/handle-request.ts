@@ -11,7 +11,9 @@ import { findZone } from './find-zone.js';
 import { fitResponse, responseSizeLimit } from './fit-response.js';
 import { wantsApexNs } from './lookup-outcome.js';
 import { preflight } from './preflight.js';
+import { refusalFor } from './refusal-for.js';
 import { resolveName } from './resolve-name.js';
+import type { ForwardOutcome, ForwardPort, RequestContext } from './types.js';
 
 /** What the query path needs besides the request: the engine's settings. */
 export interface QueryEnv {
@@ -24,11 +26,16 @@ export interface QueryEnv {
   readonly responseEdns: Edns;
   /** The same with DO set, for requests that set it. */
   readonly responseEdnsDo: Edns;
+  /** Forwarding for names in none of our zones, or null when there is none. */
+  readonly forward: ForwardPort | null;
 }
 
-/** The reply, and whether the answer cache may keep it for this question. */
+/**
+ * The reply (a promise only when the question was forwarded to upstreams), and
+ * whether the answer cache may keep it for this question.
+ */
 export interface HandledRequest {
-  readonly reply: Uint8Array | null;
+  readonly reply: Uint8Array | Promise<Uint8Array | null> | null;
   readonly cacheable: boolean;
 }
 
@@ -42,7 +49,8 @@ const FLAG_CD = 0x0010;
  * Answers one request. Throws only on a broken invariant (the engine turns that
  * into SERVFAIL); every DNS outcome, malformed input included, is a reply.
  */
-export function handleRequest(request: Uint8Array, transport: 'udp' | 'tcp', env: QueryEnv): HandledRequest {
+export function handleRequest(request: Uint8Array, ctx: RequestContext, env: QueryEnv): HandledRequest {
+  const transport = ctx.transport;
   const peek = peekHeader(request);
   // Shorter than a header: nothing to answer with.
   if (peek === null) return DROP;
@@ -97,8 +105,7 @@ export function handleRequest(request: Uint8Array, transport: 'udp' | 'tcp', env
   const question = msg.questions[0]!;
   // 3. find the zone
   const zone = findZone(env.zones, nameLower(question.name), question.type);
-  // Not ours, and we do not recurse: REFUSED, as BIND with `recursion no` answers.
-  if (zone === null) return reply(basis, { kind: 'error', rcode: Rcode.REFUSED }, limit, true);
+  if (zone === null) return notOurs(msg, basis, ctx, limit, env.forward);
 
   // 4. resolve in the zone's snapshot
   const outcome = resolveName(env.zones, zone, question.name, question.type, env.fullAny);
@@ -108,6 +115,37 @@ export function handleRequest(request: Uint8Array, transport: 'udp' | 'tcp', env
   // 6. DNSSEC records when DO is set: a later issue (we clear DO and sign nothing).
   // 7. build the response, 8. fit it to the client's size
   return reply(basis, { kind: 'lookup', outcome, additional, apexNs }, limit, true);
+}
+
+/**
+ * A name in none of our zones: forwarded for an admitted client that asked for
+ * recursion, otherwise REFUSED with an Extended DNS Error that says why (RFC 8914;
+ * seed 004's most common support call is a client pointed at the authoritative
+ * server). Refusals that depend on the client's address are not cached.
+ */
+function notOurs(msg: Message, basis: ResponseBasis, ctx: RequestContext, limit: number, forward: ForwardPort | null): HandledRequest {
+  if (forward === null || !forward.enabled) return reply(basis, refusalFor('forwarding-disabled'), limit, true);
+  if (!msg.header.rd) return reply(basis, refusalFor('recursion-not-desired'), limit, true);
+  if (!forward.isRecursionAllowed(ctx.remoteAddress)) return reply(basis, refusalFor('recursion-not-allowed'), limit, false);
+  const dnssecOk = msg.edns !== null && msg.edns.do;
+  // RFC 6840 5.8: relay AD only to a client that set DO or AD.
+  const wantsAd = dnssecOk || msg.header.ad;
+  const pending = forward.resolve(basis.question!, { dnssecOk, checkingDisabled: msg.header.cd })
+    .then((outcome) => forwardedReply(basis, outcome, limit, wantsAd));
+  return { reply: pending, cacheable: false };
+}
+
+/** The reply for what the upstreams said: their records (AA clear), or SERVFAIL with the reason. */
+function forwardedReply(basis: ResponseBasis, outcome: ForwardOutcome, limit: number, wantsAd: boolean): Uint8Array | null {
+  if (outcome.kind === 'failure') {
+    // The engine is closing, or the caller gave up: there is no one to answer.
+    if (outcome.reason === 'aborted' || outcome.reason === 'closed') return null;
+    return fitResponse(buildResponse(basis, { kind: 'error', rcode: Rcode.SERVFAIL, ede: outcome.ede }), limit);
+  }
+  return fitResponse(buildResponse(basis, {
+    kind: 'forwarded', rcode: outcome.rcode, answers: outcome.answers, authorities: outcome.authorities,
+    additionals: outcome.additionals, ad: outcome.authenticData && wantsAd, ede: outcome.ede,
+  }), limit);
 }
 
 function reply(basis: ResponseBasis, content: ResponseContent, limit: number, cacheable: boolean): HandledRequest {

@@ -4,7 +4,7 @@ import { decodeMessage, encodeMessage, makeEdeOption, parseEdeOption, Rcode, typ
 import { refusalFor } from './refusal-for.js';
 
 test('a client outside allow_recursion is told Prohibited (EDE 18)', () => {
-  assert.deepEqual(refusalFor('recursion-not-allowed'), { rcode: Rcode.REFUSED, ede: { code: 18, text: 'recursion not allowed for this client' } });
+  assert.deepEqual(refusalFor('recursion-not-allowed'), { kind: 'error', rcode: Rcode.REFUSED, ede: { code: 18, text: 'recursion not allowed for this client' } });
 });
 
 test('forwarding off, or RD clear, is Not Authoritative (EDE 20)', () => {

@@ -14,32 +14,31 @@
 //   code in the REFUSED response." Used both when forwarding is off and when the
 //   client did not ask for recursion: the fix is to ask a resolver instead.
 import { EdeCode, Rcode } from '../wire/index.js';
+import type { EdeText } from './types.js';
 
 /** Why a query outside our zones is refused. */
 export type RefusalReason = 'recursion-not-allowed' | 'forwarding-disabled' | 'recursion-not-desired';
 
-/** An Extended DNS Error to attach (RFC 8914 2: INFO-CODE and EXTRA-TEXT). */
-export interface EdeInfo {
-  readonly code: number;
-  readonly text: string;
-}
-
-/** A REFUSED answer with its explanation. */
+/** A REFUSED answer with its explanation, ready for buildResponse. */
 export interface Refusal {
+  readonly kind: 'error';
   readonly rcode: typeof Rcode.REFUSED;
-  readonly ede: EdeInfo;
+  readonly ede: EdeText;
 }
 
 const REFUSALS: Readonly<Record<RefusalReason, Refusal>> = {
   'recursion-not-allowed': Object.freeze({
+    kind: 'error',
     rcode: Rcode.REFUSED,
     ede: Object.freeze({ code: EdeCode.PROHIBITED, text: 'recursion not allowed for this client' }),
   }),
   'forwarding-disabled': Object.freeze({
+    kind: 'error',
     rcode: Rcode.REFUSED,
     ede: Object.freeze({ code: EdeCode.NOT_AUTHORITATIVE, text: 'not authoritative and forwarding disabled' }),
   }),
   'recursion-not-desired': Object.freeze({
+    kind: 'error',
     rcode: Rcode.REFUSED,
     ede: Object.freeze({ code: EdeCode.NOT_AUTHORITATIVE, text: 'not authoritative and recursion not desired (RD clear)' }),
   }),
