@@ -84,7 +84,7 @@ Examples:
   mcns token create --config /srv/mcns/mcns.toml --name admin --role admin
   export MCNS_TOKEN=mcns_... MCNS_CA_CERT=/srv/mcns/data/tls/ca.pem
   mcns status
-  mcns zone create example.com
+  mcns zone create example.com --ns ns1.example.net.
   mcns record add example.com www 300 A 192.0.2.10
   mcns zone import example.com examples/example.com.zone                 (through the API)
   mcns zone import example.com examples/example.com.zone --config F      (on the database)
@@ -127,7 +127,7 @@ Configuration keys and defaults: docs/CONFIG.md.`);
   zone.command('create')
     .description('create a primary zone with a default SOA and NS (admin)')
     .argument('<name>', 'zone apex, e.g. example.com')
-    .option('--ns <name>', 'a name server for the apex NS set (repeat for several)', collect)
+    .option('--ns <name>', 'a name server for the apex NS set (at least one; repeat for several)', collect)
     .option('--email <address>', 'SOA RNAME as an address, e.g. hostmaster@example.com')
     .option('--ttl <seconds>', 'TTL of the SOA and NS records')
     .addOption(jsonOption())
