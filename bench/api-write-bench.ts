@@ -173,7 +173,7 @@ async function main(): Promise<void> {
       // A fresh zone per phase, so "empty" stays empty (apart from SOA and NS) and "big" has exactly 10,000 more.
       const zoneFor = async (phase: string): Promise<string> => {
         const zone = `${phase}-${kind}.bench.`;
-        await one.call('createZone', { zone });
+        await one.call('createZone', { zone, nameservers: ['ns1.example.net.'] });
         if (kind === 'big') await fill(one, zone);
         return zone;
       };
@@ -186,7 +186,7 @@ async function main(): Promise<void> {
       results[kind] = { single, batch, conc };
     }
     const visZone = 'visible.bench.';
-    await one.call('createZone', { zone: visZone });
+    await one.call('createZone', { zone: visZone, nameservers: ['ns1.example.net.'] });
     const vis = await visibility(one, proc, visZone, 500);
     const locked = (proc.logs().match(/database is locked|SQLITE_BUSY/gi) ?? []).length;
 

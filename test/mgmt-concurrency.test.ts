@@ -30,7 +30,7 @@ test(`${CLIENTS} concurrent REST clients × ${CHANGES_PER_CLIENT} changes to one
     assert.equal(boot.code, 0, boot.stderr);
     const token = boot.stdout.trim();
     for (let c = 0; c < CLIENTS; c++) clients.push(new ApiClient({ baseUrl: api.restUrl, caCert: api.caCert, token, connections: 1 }));
-    const created = await clients[0]!.call('createZone', { zone: ZONE });
+    const created = await clients[0]!.call('createZone', { zone: ZONE, nameservers: ['ns1.example.net.'] });
     const start = created.serial;
 
     const failures: string[] = [];
