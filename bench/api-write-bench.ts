@@ -9,7 +9,7 @@
 // machine for issue 3.
 //
 // Run: npx tsc -p tsconfig.json; node dist/bench/api-write-bench.js [--singles 3000] [--batches 20] [--clients 20] [--per-client 100] [--seconds 20]
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import dnsPacket from 'dns-packet';
 import { ApiClient } from '../src/cli/api-client.js';
 import { ApiError } from '../src/cli/api-error.js';
@@ -158,6 +158,7 @@ async function fill(api: ApiClient, zone: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  const loadBefore = loadavg().map((l) => l.toFixed(2)).join(' ');
   const proc = await startMcns({ api: true, logLevel: 'warn' });
   const clients: ApiClient[] = [];
   try {
@@ -210,7 +211,7 @@ async function main(): Promise<void> {
     const line = (r: string[]): string => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
     process.stdout.write(`${line(rows[0]!)}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|\n`);
     for (const r of rows.slice(1)) process.stdout.write(`${line(r)}\n`);
-    process.stdout.write(`\n${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), node ${process.version}; singles ${SINGLES}, batches ${BATCHES} x ${BATCH_RECORDS}, ${CLIENTS} clients x ${PER_CLIENT}, phases capped at ${PHASE_SECONDS} s\n`);
+    process.stdout.write(`\n${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), node ${process.version}; singles ${SINGLES}, batches ${BATCHES} x ${BATCH_RECORDS}, ${CLIENTS} clients x ${PER_CLIENT}, phases capped at ${PHASE_SECONDS} s; load average before ${loadBefore}, after ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
   } finally {
     await Promise.all(clients.map((c) => c.close()));
     await proc.stop();
