@@ -6,6 +6,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import { connect as http2Connect } from 'node:http2';
 import { connect as tlsConnect } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -245,6 +247,45 @@ describe('gRPC server lifecycle', () => {
       newCa.close();
       early.close();
       await own.close();
+    }
+  });
+
+  it('listens on [::1] and serves a client that connects there', async () => {
+    const own = createGrpcServer({
+      service, authenticate, log, address: { host: '::1', port: 0 },
+      tls: { secureContextOptions: () => ({ cert: readFileSync(join(dir, 'cert.pem')), key: readFileSync(join(dir, 'key.pem')) }) },
+    });
+    const bound = await own.start();
+    assert.equal(bound.host, '::1');
+    const client = createGrpcClient({ baseUrl: `https://[::1]:${bound.port}`, caCert: ca });
+    try {
+      assert.equal((await client.admin.health({})).status, 'ok');
+    } finally {
+      client.close();
+      await own.close();
+    }
+  });
+
+  it('survives a request whose :authority is not a host (Connect would throw outside any promise)', async () => {
+    const session = http2Connect(baseUrl, { ca, servername: 'localhost' });
+    try {
+      const stream = session.request({
+        ':method': 'POST', ':path': '/mcns.v1.AdminService/Health', ':authority': '::1:9443',
+        'content-type': 'application/grpc', te: 'trailers',
+      });
+      stream.end(Buffer.from([0, 0, 0, 0, 0]));
+      const [headers] = (await once(stream, 'response')) as [Record<string, unknown>];
+      assert.equal(headers[':status'], 200);
+      stream.resume();
+      await once(stream, 'end');
+    } finally {
+      session.close();
+    }
+    const client = createGrpcClient({ baseUrl, caCert: ca });
+    try {
+      assert.equal((await client.admin.health({})).status, 'ok', 'the server still answers');
+    } finally {
+      client.close();
     }
   });
 

@@ -2,7 +2,10 @@
 // real gRPC (and Connect and gRPC-Web, which come with it) on [api] grpc_addr.
 // The TLS pair is the one the REST listener serves; a new pair is swapped in with
 // setSecureContext, so open connections keep theirs and new ones get the new one.
-import { createSecureServer, type Http2SecureServer, type ServerHttp2Session } from 'node:http2';
+import {
+  createSecureServer, type Http2SecureServer, type Http2ServerRequest, type Http2ServerResponse, type ServerHttp2Session,
+} from 'node:http2';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SecureContextOptions } from 'node:tls';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
@@ -55,7 +58,9 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
     readMaxBytes: options.maxMessageBytes ?? DEFAULT_GRPC_MAX_MESSAGE_BYTES,
     shutdownSignal: shutdown.signal,
   });
-  const server: Http2SecureServer = createSecureServer({ ...options.tls.secureContextOptions(), allowHTTP1: true }, handler);
+  const server: Http2SecureServer = createSecureServer(
+    { ...options.tls.secureContextOptions(), allowHTTP1: true }, guardAuthority(handler, log),
+  );
   const detach = options.tls.attach?.(server) ?? (() => {});
   const sessions = new Set<ServerHttp2Session>();
   server.on('session', (session) => {
@@ -79,6 +84,37 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
     reloadTls(cert, key) {
       server.setSecureContext({ cert, key });
     },
+  };
+}
+
+type NodeRequest = Http2ServerRequest | IncomingMessage;
+type NodeResponse = Http2ServerResponse | ServerResponse;
+
+/**
+ * Connect's node adapter builds a URL from the request's authority and throws,
+ * outside any promise, when it does not parse: an uncaught exception that would
+ * end the process. Node's own HTTP/2 client sends an IPv6 authority without
+ * brackets ("::1:9443"), so this is not only a hostile client's doing. An
+ * authority that is not a valid host[:port] is replaced by the address the
+ * connection came in on (the handlers never read it); anything still thrown
+ * answers 400.
+ */
+function guardAuthority(handler: (req: NodeRequest, res: NodeResponse) => void, log: Logger) {
+  return (req: NodeRequest, res: NodeResponse): void => {
+    const headers = req.headers as Record<string, string | string[] | undefined>;
+    const key = ':authority' in headers ? ':authority' : 'host';
+    const authority = headers[key];
+    if (typeof authority !== 'string' || !URL.canParse(`https://${authority}/`)) {
+      const { localAddress = '127.0.0.1', localPort = 0 } = req.socket;
+      headers[key] = `${localAddress.includes(':') ? `[${localAddress}]` : localAddress}:${localPort}`;
+    }
+    try {
+      handler(req, res);
+    } catch (err) {
+      log.warn({ err, authority }, 'grpc: request refused before it reached a handler');
+      if (!res.headersSent) res.writeHead(400);
+      res.end();
+    }
   };
 }
 
