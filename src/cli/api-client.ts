@@ -140,7 +140,13 @@ export class ApiClient {
     const r = await this.send(spec.rest.method, path, inQuery
       ? { query: rest as Record<string, string | number | undefined> }
       : { json: rest });
-    if (r.status < 200 || r.status > 299) throw errorFromResponse(r);
+    if (r.status < 200 || r.status > 299) {
+      const err = errorFromResponse(r);
+      if (err.code === 'UNAUTHENTICATED' && this.#token === undefined) {
+        throw new ApiError(err.code, `${err.message}: pass --token or set MCNS_TOKEN (an admin makes one with "mcns token create")`, err.status, err.field);
+      }
+      throw err;
+    }
     return (r.body ?? {}) as OperationIO[N]['output'];
   }
 
