@@ -13,6 +13,8 @@ check promtool prometheus
 check unbound unbound
 check ldns-read-zone ldnsutils
 check sqlite3 sqlite3
+# An independent gRPC client (C core) for the gRPC interop test; grpcurl is not in Debian 12.
+python3 -c 'import grpc' >/dev/null 2>&1 || need+=(python3-grpcio)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   echo "installing Debian packages: ${need[*]}" >&2
