@@ -1,17 +1,25 @@
 // The composition root: the only place that wires config, store, zones, query
 // engine and transports together (DESIGN.md "Layers").
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import {
+  createGrpcServer, createRestServer, openApiTls, type ApiTls, type GrpcServer, type RestServer, type TlsReloadResult,
+} from './api/index.js';
+import { createAuthenticator, type Authenticator } from './auth/index.js';
 import { listenAddressText, type Config } from './config/index.js';
 import type { Logger } from './log/index.js';
 import { createQueryEngine } from './query/index.js';
 import { createDnsServer, type DnsServer } from './server/index.js';
-import { importZoneFile, openStore, type Store } from './store/index.js';
+import { createManagementService, type ManagementService } from './service/index.js';
+import { importZoneFile, openStore, TokenStore, type Store } from './store/index.js';
 import { nameFromText, nameToText } from './wire/index.js';
 import { buildZoneSnapshot, ZoneTable } from './zone/index.js';
 
 /** The example zone `serve` imports into an empty database on the embedded default. */
 export const EXAMPLE_ZONE_FILE = fileURLToPath(new URL('../../examples/example.com.zone', import.meta.url));
 const EXAMPLE_ZONE_ORIGIN = 'example.com.';
+/** package.json, for the version the OpenAPI document shows. */
+const PACKAGE_JSON = fileURLToPath(new URL('../../package.json', import.meta.url));
 
 /** What startServer needs besides the config. */
 export interface ServerDeps {
@@ -20,6 +28,18 @@ export interface ServerDeps {
   readonly now?: () => Date;
   /** Overrides EXAMPLE_ZONE_FILE (tests). */
   readonly exampleZoneFile?: string;
+  /** How often the API certificate files are polled for changes (tests poll faster); default 2 s. */
+  readonly tlsWatchIntervalMs?: number;
+}
+
+/** Where the management API listens and what clients must trust. */
+export interface ApiEndpoints {
+  /** Base URL of the REST API for a local client ("https://127.0.0.1:8443"). */
+  readonly restUrl: string;
+  /** The gRPC listener's "addr:port" with the real port. */
+  readonly grpcAddress: string;
+  /** The CA to pass as --ca-cert when mcns made its own certificate; null when [api] names one. */
+  readonly caPath: string | null;
 }
 
 /** What loading zones from the database did. */
@@ -42,22 +62,34 @@ export interface RunningServer {
   readonly zones: ZoneTable;
   /** What the first load did. */
   readonly initialLoad: ReloadSummary;
+  /** The management API (REST and gRPC). */
+  readonly api: ApiEndpoints;
   /** Reads the database again and swaps in every zone whose serial changed (SIGHUP). */
   reload(): ReloadSummary;
-  /** Stops the transports (letting replies in flight finish), then closes the database. Safe to call twice. */
+  /** Reads the API certificate and key again; a bad pair is refused and logged, the old one stays (SIGHUP). */
+  reloadTls(): TlsReloadResult;
+  /**
+   * Stops accepting management calls and lets those in flight finish, settles queued
+   * changes, stops the DNS transports (letting replies in flight finish), then closes
+   * the database. Safe to call twice.
+   */
   close(): Promise<void>;
 }
 
 /**
  * Opens the store, imports the example zone into an empty database when running
- * on the embedded default, builds every zone's snapshot, and starts the DNS
- * transports. On failure closes what it opened and rethrows (a ServerError names
+ * on the embedded default, builds every zone's snapshot, starts the DNS
+ * transports, then the management API (REST and gRPC over TLS, with a self-signed
+ * certificate made on first start unless [api] names one). On failure closes what
+ * it opened and rethrows (a ServerError, RestServerError or GrpcServerError names
  * the address that is in use).
  */
 export async function startServer(config: Config, deps: ServerDeps): Promise<RunningServer> {
   const log = deps.logger;
+  const now = deps.now ?? (() => new Date());
   const store = openStore(config.database.path, deps.now === undefined ? {} : { now: deps.now });
   let server: DnsServer | null = null;
+  let management: Management | null = null;
   try {
     log.info({ database: store.path, schema: store.schemaVersion }, 'database open');
     if (config.source === null && store.listZones().length === 0) {
@@ -66,7 +98,9 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
       log.info({ zone: result.zone.name, serial: result.zone.serial, file }, 'empty database: imported the example zone');
     }
     const zones = new ZoneTable();
+    let zonesLoaded = false;
     const initialLoad = loadZones(store, zones, log);
+    zonesLoaded = true;
     if (zones.size === 0) log.warn('no zones to serve; every query will be refused; add one with "mcns zone import NAME FILE"');
     const engine = createQueryEngine({ zones, maxUdpSize: config.dns.udpMaxPayload });
     server = createDnsServer({
@@ -81,22 +115,91 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
     });
     await server.start();
     const listening = [...new Set(server.addresses().map((a) => listenAddressText(a)))];
+    management = await startManagement(config, deps, store, zones, now, () =>
+      zonesLoaded ? { ready: true, reason: '' } : { ready: false, reason: 'zones are loading' });
     const running = server;
+    const api = management;
     let closing: Promise<void> | null = null;
     return {
       listening,
       zones,
       initialLoad,
+      api: api.endpoints,
       reload: () => loadZones(store, zones, log),
+      reloadTls: () => api.tls.material.reload('SIGHUP'),
       close: () => {
-        closing ??= running.close().finally(() => store.close());
+        closing ??= api.close()
+          .finally(() => running.close())
+          .finally(() => store.close());
         return closing;
       },
     };
   } catch (err) {
+    if (management !== null) await management.close().catch(() => undefined);
     if (server !== null) await server.close().catch(() => undefined);
     store.close();
     throw err;
+  }
+}
+
+/** The management plane: TLS material, authenticator, service, REST and gRPC listeners. */
+interface Management {
+  readonly endpoints: ApiEndpoints;
+  readonly tls: ApiTls;
+  /** Listeners first (stop accepting, drain), then queued changes, then the rest. */
+  close(): Promise<void>;
+}
+
+/** Starts REST then gRPC on [api]; on failure closes whatever of it started and rethrows. */
+async function startManagement(
+  config: Config, deps: ServerDeps, store: Store, zones: ZoneTable, now: () => Date,
+  readiness: () => { ready: boolean; reason: string },
+): Promise<Management> {
+  const log = deps.logger;
+  const tls = await openApiTls(config.api, {
+    databasePath: config.database.path,
+    configSource: config.source,
+    log: log.child({ layer: 'api' }),
+    now,
+    ...(deps.tlsWatchIntervalMs === undefined ? {} : { watchIntervalMs: deps.tlsWatchIntervalMs }),
+  });
+  const tokens = new TokenStore(store);
+  let authenticator: Authenticator | null = null;
+  let service: ManagementService | null = null;
+  let rest: RestServer | null = null;
+  let grpc: GrpcServer | null = null;
+  const close = async (): Promise<void> => {
+    await Promise.allSettled([rest?.close(), grpc?.close()]);
+    await service?.close();
+    authenticator?.close();
+    tls.close();
+  };
+  try {
+    const auth = createAuthenticator(config.auth, { tokens, now });
+    authenticator = auth;
+    const authenticate = (authorization: string | null, signal?: AbortSignal): ReturnType<Authenticator['authenticate']> =>
+      auth.authenticate(authorization, signal);
+    service = createManagementService({ store, zones, now, readiness, tokens });
+    rest = await createRestServer({ service, authenticate, tls: tls.material, address: config.api.restAddr, log, version: packageVersion() });
+    await rest.start();
+    grpc = createGrpcServer({ service, authenticate, tls: tls.material, address: config.api.grpcAddr, log: log.child({ layer: 'grpc' }) });
+    const grpcBound = await grpc.start();
+    return {
+      endpoints: { restUrl: rest.url(), grpcAddress: listenAddressText(grpcBound), caPath: tls.caPath },
+      tls,
+      close,
+    };
+  } catch (err) {
+    await close().catch(() => undefined);
+    throw err;
+  }
+}
+
+function packageVersion(): string {
+  try {
+    return String((JSON.parse(readFileSync(PACKAGE_JSON, 'utf8')) as { version?: unknown }).version ?? '0');
+  } catch {
+    return '0';
   }
 }
 

@@ -1,5 +1,6 @@
 // Public face of the api layer: the REST adapter, and the TLS material it shares
-// with the gRPC adapter (src/api/grpc). Routes come from the operations table.
+// with the gRPC adapter (src/api/grpc), whose server is re-exported at the end.
+// Routes and methods come from the operations table.
 export {
   createRestServer, DEFAULT_BODY_LIMIT, DEFAULT_CLOSE_GRACE_MS, DEFAULT_ZONE_FILE_LIMIT, OPENAPI_PATH,
   type RestAuthenticate, type RestServer, type RestServerOptions, type RestService,
@@ -14,3 +15,5 @@ export {
   type CreateTlsMaterialOptions, type SecureContextTarget, type TlsMaterial, type TlsPair, type TlsReloadResult,
 } from './tls/tls-material.js';
 export { TlsError, type TlsErrorCode } from './tls/tls-error.js';
+// The gRPC listener, for the composition root (src/api/grpc/index.ts has the client and the rest).
+export { createGrpcServer, GrpcServerError, type GrpcServer, type GrpcServerOptions } from './grpc/index.js';

@@ -1,4 +1,5 @@
-// mcns serve: run the DNS server until SIGTERM or SIGINT; SIGHUP reloads zones.
+// mcns serve: run the DNS server and the management API until SIGTERM or SIGINT;
+// SIGHUP reloads zones and the API certificate.
 import { loadConfig } from '../config/index.js';
 import { createLogger } from '../log/index.js';
 import { startServer, type RunningServer } from '../main.js';
@@ -12,9 +13,11 @@ export interface ServeOptions {
 }
 
 /**
- * Starts the server, prints each address and a dig command to try, and waits for
- * a signal: SIGTERM or SIGINT close the transports and the database and exit 0;
- * SIGHUP reloads the zones whose serial changed in the database.
+ * Starts the server, prints each address, the API's URL (and the CA to trust when
+ * the certificate is self-signed) and a dig command to try, and waits for a signal:
+ * SIGTERM or SIGINT close the API, the transports and the database and exit 0;
+ * SIGHUP reloads the zones whose serial changed in the database and the API's
+ * certificate and key.
  */
 export async function serve(options: ServeOptions, io: CliIo): Promise<number> {
   const config = loadConfig({ path: options.config, cwd: io.cwd });
@@ -31,6 +34,8 @@ export async function serve(options: ServeOptions, io: CliIo): Promise<number> {
     } catch (err) {
       logger.error({ err }, 'SIGHUP: reload failed; still serving the zones loaded before');
     }
+    // A swapped or refused pair is logged by the TLS material; a refused one leaves the old in use.
+    if (running.reloadTls().outcome === 'unchanged') logger.info('SIGHUP: API certificate unchanged');
   };
   io.signals.on('SIGHUP', reload);
   try {
@@ -40,6 +45,10 @@ export async function serve(options: ServeOptions, io: CliIo): Promise<number> {
     throw err;
   }
   for (const address of running.listening) io.stdout.write(`mcns: serving DNS on ${address} (udp, tcp)\n`);
+  io.stdout.write(`mcns: management API on ${running.api.restUrl} (REST) and ${running.api.grpcAddress} (gRPC)\n`);
+  if (running.api.caPath !== null) {
+    io.stdout.write(`mcns: REST and gRPC use a self-signed certificate; trust it with --ca-cert ${running.api.caPath}\n`);
+  }
   const hint = tryCommand(running);
   io.stdout.write(hint === null ? 'mcns: no zones yet; add one with "mcns zone import NAME FILE" and send SIGHUP\n' : `try: ${hint}\n`);
 

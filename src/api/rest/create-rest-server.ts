@@ -156,13 +156,12 @@ export async function createRestServer(options: RestServerOptions): Promise<Rest
   return {
     async start() {
       try {
-        await app.listen({ host: address.host, port: address.port });
+        await app.listen({ host: address.host, port: address.port, listenTextResolver: (url) => `rest: listening on ${url}` });
       } catch (err) {
         throw restListenError(err, address);
       }
       const info = app.server.address() as AddressInfo;
       bound = { host: info.address, port: info.port };
-      log.info({ addr: listenAddressText(bound) }, 'rest: listening');
     },
     address: boundAddress,
     url() {
