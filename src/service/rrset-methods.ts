@@ -11,7 +11,7 @@ import { readSnapshot } from './read-snapshot.js';
 import type { ServiceContext } from './service-context.js';
 import { ServiceError, type ChangeResult, type Principal, type RRsetView } from './types.js';
 import type { RRsetEdit } from './zone-change.js';
-import { auditDetail, auditName } from './zone-methods.js';
+import { auditDetail, auditName } from './audit-name.js';
 
 type Output<N extends keyof OperationIO> = Promise<OperationIO[N]['output']>;
 type Input<N extends keyof OperationIO> = OperationIO[N]['input'];

@@ -6,7 +6,7 @@ import { parseZoneName } from './parse-zone-name.js';
 import type { ServiceContext, TokenAdmin } from './service-context.js';
 import { ServiceError, type Principal, type Role } from './types.js';
 import { asServiceError } from './as-service-error.js';
-import { auditDetail, auditName } from './zone-methods.js';
+import { auditDetail, auditName } from './audit-name.js';
 
 type Output<N extends keyof OperationIO> = Promise<OperationIO[N]['output']>;
 type Input<N extends keyof OperationIO> = OperationIO[N]['input'];

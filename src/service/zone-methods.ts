@@ -6,6 +6,7 @@ import {
 } from '../wire/index.js';
 import type { ZoneHeader } from '../store/index.js';
 import { validateZone, type RecordData } from '../zone/index.js';
+import { auditDetail, auditName } from './audit-name.js';
 import { inZoneScope, principalLabel } from './authorize.js';
 import { dateSerial } from './next-serial.js';
 import type { OperationIO } from './operations.js';
@@ -35,16 +36,6 @@ export function zoneView(ctx: ServiceContext, header: ZoneHeader): ZoneView {
     createdAt: header.createdAt,
     updatedAt: header.updatedAt,
   };
-}
-
-/** The audit log's name for a caller. */
-export function auditName(principal: Principal | null): string {
-  return principal === null ? 'anonymous' : principal.name;
-}
-
-/** The audit log's detail of a caller: its stable id and how it proved who it is (names need not be unique). */
-export function auditDetail(principal: Principal | null): string | null {
-  return principal === null ? null : JSON.stringify({ principalId: principal.id, via: principal.via });
 }
 
 /** listZones: zones in name order, limited to the caller's scope, `filter` a case-insensitive substring. */
