@@ -1,8 +1,9 @@
 // The rules one owner's RRsets must keep after a change (the per-name part of
 // validateZone, checked against the zone's draft so a change costs the size of
 // the change): SOA and NS at the apex, CNAME alone, one CNAME or DNAME record,
-// nothing below a DNAME.
-import { RRType, nameParent, nameToText, typeToText, type Name } from '../wire/index.js';
+// nothing below a DNAME, no DNAME beside NS below the apex, no NS at a wildcard.
+// The same rules as validateZone, which whole-zone imports go through.
+import { RRType, nameIsWildcard, nameParent, nameToText, typeToText, type Name } from '../wire/index.js';
 import type { RRset } from '../zone/index.js';
 import { ServiceError } from './types.js';
 import type { ZoneDraft } from './zone-draft.js';
@@ -46,16 +47,21 @@ export function checkNodeRules(draft: ZoneDraft, owner: Name, field: string, zon
 
   const dname = find(RRType.DNAME);
   if (dname !== undefined) {
-    // RFC 6672 2.4: "there MUST NOT be more than one DNAME RR per owner".
+    // RFC 6672 2.4: one DNAME RR per owner.
     if (dname.rdatas.length > 1) fail(`"${text}" may own one DNAME record, not ${dname.rdatas.length}`);
-    // RFC 6672 2.3: "Resource records MUST NOT exist at any subdomain of the owner of a DNAME RR."
-    if (draft.hasDataBelow(owner)) fail(`"${text}" cannot own a DNAME record: names below it own records (RFC 6672 2.3)`);
+    // RFC 6672 2.3: below the apex, NS make a cut and the DNAME belongs at the child's apex.
+    if (!isApex && find(RRType.NS) !== undefined) fail(`"${text}" cannot own a DNAME record beside NS records below the apex`);
+    // RFC 6672 2.4: "Resource records MUST NOT exist at any subdomain of the owner of a DNAME RR."
+    if (draft.hasDataBelow(owner)) fail(`"${text}" cannot own a DNAME record: names below it own records (RFC 6672 2.4)`);
   }
+
+  // RFC 4592 4.2: a wildcard owning NS is a delegation nobody can follow usefully.
+  if (find(RRType.NS) !== undefined && nameIsWildcard(owner)) fail(`wildcard "${text}" cannot own NS records`);
 
   if (sets.length > 0 && !isApex) {
     for (let ancestor = nameParent(owner); ancestor !== null; ancestor = nameParent(ancestor)) {
       if (draft.get(ancestor, RRType.DNAME) !== null) {
-        fail(`"${text}" is below the DNAME at "${nameToText(ancestor)}"; no records may exist there (RFC 6672 2.3)`);
+        fail(`"${text}" is below the DNAME at "${nameToText(ancestor)}"; no records may exist there (RFC 6672 2.4)`);
       }
       if (ancestor === draft.origin) break;
     }

@@ -394,6 +394,10 @@ const REFUSED: readonly [string, OperationName, Record<string, unknown>, string,
   ['data below a DNAME', 'replaceRRset', { name: 'x.dn', type: 'A', ttl: 60, records: ['192.0.2.1'] }, 'name',
     'is below the DNAME at "dn.example.com."'],
   ['two DNAME records', 'addRecords', { name: 'dn', type: 'DNAME', ttl: 60, records: ['other.example.'] }, 'name', 'may own one DNAME record'],
+  ['DNAME beside NS', 'addRecords', { name: 'dn', type: 'NS', ttl: 60, records: ['ns.example.net.'] }, 'name',
+    'cannot own a DNAME record beside NS records below the apex'],
+  ['NS at a wildcard', 'replaceRRset', { name: '*.w', type: 'NS', ttl: 60, records: ['ns.example.net.'] }, 'name',
+    'wildcard "*.w.example.com." cannot own NS records'],
 ];
 
 test('changes that break the zone\'s rules are refused and change nothing', async () => {
