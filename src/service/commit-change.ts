@@ -34,6 +34,13 @@ import type { ChangeRequest, CommitOutcome, RRsetEdit } from './zone-change.js';
 /** Most changes one transaction takes; the rest wait for the next (bounds the time a batch holds the writer). */
 export const DEFAULT_MAX_BATCH = 500;
 
+/**
+ * Most records (edits, or records of an import) one transaction takes beyond its
+ * first change: a queue of large imports is written one or a few at a time, so
+ * no batch holds the event loop much longer than its largest change.
+ */
+const MAX_BATCH_RECORDS = 50_000;
+
 /** What the writer needs. */
 export interface CommitChangeDeps {
   readonly store: Store;
@@ -104,8 +111,14 @@ export function createCommitChange(deps: CommitChangeDeps): CommitChange {
 
   const drain = (): void => {
     scheduled = false;
-    const batch = queue.length <= maxBatch ? queue : queue.slice(0, maxBatch);
-    queue = batch === queue ? [] : queue.slice(maxBatch);
+    let take = Math.min(queue.length, maxBatch);
+    let weight = 0;
+    for (let i = 0; i < take; i++) {
+      weight += weightOf(queue[i]!.request);
+      if (i > 0 && weight > MAX_BATCH_RECORDS) take = i;
+    }
+    const batch = take === queue.length ? queue : queue.slice(0, take);
+    queue = batch === queue ? [] : queue.slice(take);
     if (queue.length > 0) schedule();
     batches++;
     changes += batch.length;
@@ -144,6 +157,17 @@ export function createCommitChange(deps: CommitChangeDeps): CommitChange {
       });
     },
   };
+}
+
+/** How much work a change is, in records. */
+function weightOf(request: ChangeRequest): number {
+  const change = request.change;
+  switch (change.kind) {
+    case 'edit': return change.edits.length;
+    case 'create':
+    case 'replace': return change.records.length;
+    case 'delete': return 1;
+  }
 }
 
 /** Applies, writes, publishes and settles one batch. */
