@@ -238,3 +238,15 @@ test('a listener that throws does not keep the change from its caller', async ()
     assert.notEqual(t.zones.get(ORIGIN), null);
   }, { onZoneChanged: () => { throw new Error('listener broke'); } });
 });
+
+test('a batch takes at most maxBatch changes; the rest follow in the next one', async () => {
+  await withTestService(async (t) => {
+    await exampleZone(t);
+    const before = t.service.commitStats();
+    const results = await Promise.all(Array.from({ length: 7 }, (_, i) =>
+      t.service.invoke('replaceRRset', admin, { zone: 'example.com', name: `m${i}`, type: 'A', ttl: 60, records: ['192.0.2.1'] })));
+    const after = t.service.commitStats();
+    assert.equal(after.batches - before.batches, 3);
+    assert.deepEqual(results.map((r) => r.serialAfter - 2026112201), [1, 2, 3, 4, 5, 6, 7]);
+  }, { maxBatch: 3 });
+});
