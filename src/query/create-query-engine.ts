@@ -53,6 +53,8 @@ export interface AuthoritativeEngine extends QueryEngine {
   readonly stats: Readonly<QueryEngineStats>;
   /** The last unexpected exception, for diagnosis, or null. */
   readonly lastInternalError: unknown;
+  /** Responses held in the answer cache now (0 when it is off), for metrics. */
+  readonly cacheEntries: number;
   /** Empties the answer cache. */
   clearCache(): void;
 }
@@ -131,6 +133,10 @@ class Engine implements AuthoritativeEngine {
       this.lastInternalError = err;
       return serverFailure(request);
     }
+  }
+
+  get cacheEntries(): number {
+    return this.#cache?.size ?? 0;
   }
 
   clearCache(): void {

@@ -4,6 +4,7 @@
 import { isIP } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { QueryEngine } from '../query/index.js';
+import { ResponseStats } from './response-stats.js';
 import { bindError, formatAddress, ServerError } from './server-error.js';
 import { silentLog, type ServerLog } from './server-log.js';
 import { createServerStats, type ServerStats } from './server-stats.js';
@@ -65,6 +66,8 @@ export interface DnsServer {
   addresses(): BoundAddress[];
   /** Live counters; read only. */
   readonly stats: Readonly<ServerStats>;
+  /** Responses by transport, question type and RCODE, their sizes and sampled latency, for metrics; read only. */
+  readonly responses: ResponseStats;
 }
 
 /** Attempts at finding a port free on both UDP and TCP when the configured port is 0. */
@@ -91,6 +94,7 @@ class DnsServerImpl implements DnsServer {
   readonly #limits: TcpLimits;
   readonly #log: ServerLog;
   readonly #stats: ServerStats = createServerStats();
+  readonly responses = new ResponseStats();
   readonly #connections = new Set<TcpConnection>();
   /** Every listener made, bound or not, so a failed start or close reaches all of them. */
   readonly #udp: UdpListener[] = [];
@@ -142,7 +146,7 @@ class DnsServerImpl implements DnsServer {
   /** UDP first, then TCP on the port UDP got, so both transports share the port even for port 0. */
   async #bindPair(host: string, port: number): Promise<BoundPair> {
     for (let attempt = 1; ; attempt++) {
-      const udp = new UdpListener(host, this.#engine, this.#stats, this.#log);
+      const udp = new UdpListener(host, this.#engine, this.#stats, this.responses, this.#log);
       this.#udp.push(udp);
       let udpPort: number;
       try {
@@ -150,7 +154,7 @@ class DnsServerImpl implements DnsServer {
       } catch (err) {
         throw bindError(err, 'udp', host, port);
       }
-      const tcp = new TcpListener(this.#engine, this.#limits, this.#stats, this.#log, this.#connections);
+      const tcp = new TcpListener(this.#engine, this.#limits, this.#stats, this.responses, this.#log, this.#connections);
       this.#tcp.push(tcp);
       try {
         const tcpPort = await tcp.listen(host, udpPort);

@@ -12,3 +12,7 @@ export {
 export { ServerError, type ServerErrorCode } from './server-error.js';
 export type { ServerLog } from './server-log.js';
 export type { ServerStats } from './server-stats.js';
+export {
+  LATENCY_SAMPLE_EVERY, RESPONSE_LATENCY_BOUNDS, RESPONSE_QTYPES, RESPONSE_RCODES, RESPONSE_SIZE_BOUNDS, RESPONSE_TRANSPORTS,
+  ResponseStats, TransportSlot, type BucketCounts,
+} from './response-stats.js';

@@ -21,6 +21,8 @@ export interface ServerStats {
   tcpQueries: number;
   /** DNS messages sent over TCP. */
   tcpSent: number;
+  /** TCP requests that got no response: the engine returned null. */
+  tcpDropped: number;
   /** TCP connections closed by the idle timeout (RFC 7766 6.2.3). */
   tcpIdleClosed: number;
   /** TCP connections ended after tcpMaxQueriesPerConnection queries. */
@@ -39,7 +41,7 @@ export interface ServerStats {
 export function createServerStats(): ServerStats {
   return {
     udpReceived: 0, udpSent: 0, udpDropped: 0, udpErrors: 0,
-    tcpAccepted: 0, tcpRejected: 0, tcpOpen: 0, tcpQueries: 0, tcpSent: 0,
+    tcpAccepted: 0, tcpRejected: 0, tcpOpen: 0, tcpQueries: 0, tcpSent: 0, tcpDropped: 0,
     tcpIdleClosed: 0, tcpQueryLimitClosed: 0, tcpBackpressure: 0, tcpErrors: 0,
     badReplies: 0, engineErrors: 0,
   };

@@ -10,6 +10,7 @@
 import type { Socket } from 'node:net';
 import type { EngineReply, QueryEngine, RequestContext } from '../query/index.js';
 import { isPendingReply } from './is-pending-reply.js';
+import { TransportSlot, type ResponseStats } from './response-stats.js';
 import { reportEngineError, type ServerLog } from './server-log.js';
 import type { ServerStats } from './server-stats.js';
 
@@ -34,6 +35,7 @@ export class TcpConnection {
   readonly #engine: QueryEngine;
   readonly #limits: TcpLimits;
   readonly #stats: ServerStats;
+  readonly #responses: ResponseStats;
   readonly #log: ServerLog;
   readonly #onClosed: (connection: TcpConnection) => void;
   /** One context per connection: the peer does not change, so no object per query. */
@@ -62,6 +64,7 @@ export class TcpConnection {
     engine: QueryEngine,
     limits: TcpLimits,
     stats: ServerStats,
+    responses: ResponseStats,
     log: ServerLog,
     onClosed: (connection: TcpConnection) => void,
   ) {
@@ -69,6 +72,7 @@ export class TcpConnection {
     this.#engine = engine;
     this.#limits = limits;
     this.#stats = stats;
+    this.#responses = responses;
     this.#log = log;
     this.#onClosed = onClosed;
     this.#ctx = { transport: 'tcp', remoteAddress: socket.remoteAddress ?? '', remotePort: socket.remotePort ?? 0 };
@@ -165,20 +169,27 @@ export class TcpConnection {
   #dispatch(request: Uint8Array): void {
     this.#queries++;
     this.#stats.tcpQueries++;
-    let reply: EngineReply | PromiseLike<EngineReply>;
+    // metrics: one request in LATENCY_SAMPLE_EVERY is timed (0 means not sampled); a late (forwarded) reply is not.
+    const start = this.#responses.sample() ? performance.now() : 0;
+    let reply: EngineReply | PromiseLike<EngineReply> | undefined;
     try {
       reply = this.#engine.handle(request, this.#ctx);
     } catch (err) {
       reportEngineError(this.#stats, this.#log, 'tcp', err);
-      reply = null;
     }
-    if (reply !== null) {
-      if (reply instanceof Uint8Array) this.#write(reply);
-      else if (isPendingReply(reply)) {
-        // RFC 7766 6.2.1.1: responses may be sent out of order; a late one goes out when ready.
-        this.#pending++;
-        void reply.then(this.#onLateReply, this.#onLateError);
-      } else this.#writeAll(reply);
+    if (reply === null) {
+      this.#stats.tcpDropped++;
+    } else if (reply instanceof Uint8Array) {
+      this.#write(reply, true);
+      if (start !== 0) this.#responses.observeSince(TransportSlot.tcp, start);
+    } else if (reply === undefined) {
+      // the engine threw: counted in engineErrors
+    } else if (isPendingReply(reply)) {
+      // RFC 7766 6.2.1.1: responses may be sent out of order; a late one goes out when ready.
+      this.#pending++;
+      void reply.then(this.#onLateReply, this.#onLateError);
+    } else {
+      this.#writeAll(reply);
     }
     const max = this.#limits.maxQueriesPerConnection;
     if (max > 0 && this.#queries >= max && !this.#ending) {
@@ -189,8 +200,9 @@ export class TcpConnection {
 
   readonly #onLateReply = (reply: EngineReply): void => {
     this.#pending--;
-    if (reply instanceof Uint8Array) this.#write(reply);
+    if (reply instanceof Uint8Array) this.#write(reply, true);
     else if (reply !== null) this.#writeAll(reply);
+    else this.#stats.tcpDropped++;
     this.#endIfDone();
   };
 
@@ -202,11 +214,13 @@ export class TcpConnection {
 
   #writeAll(replies: readonly Uint8Array[]): void {
     this.#socket.cork();
-    for (const reply of replies) this.#write(reply);
+    // A zone transfer is one response of many messages: metrics count the first.
+    for (let i = 0; i < replies.length; i++) this.#write(replies[i]!, i === 0);
     this.#socket.uncork();
   }
 
-  #write(reply: Uint8Array): void {
+  /** Frames and writes one message; `counted` adds it to the response metrics. */
+  #write(reply: Uint8Array, counted: boolean): void {
     if (this.#ended || this.#closed) return;
     if (!(reply instanceof Uint8Array) || reply.length > MAX_MESSAGE) {
       this.#stats.badReplies++;
@@ -221,6 +235,7 @@ export class TcpConnection {
     out[1] = len & 0xff;
     out.set(reply, 2);
     this.#stats.tcpSent++;
+    if (counted) this.#responses.record(TransportSlot.tcp, reply);
     // The socket's high-water mark is tcpMaxPendingBytes (set on the server), so
     // false here means that many bytes wait unsent: stop reading until 'drain'.
     if (!this.#socket.write(out) && !this.#blocked && !this.#ending) {

@@ -4,6 +4,7 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { isIPv6 } from 'node:net';
 import type { QueryEngine } from '../query/index.js';
+import type { ResponseStats } from './response-stats.js';
 import type { ServerLog } from './server-log.js';
 import type { ServerStats } from './server-stats.js';
 import { TcpConnection, type TcpLimits } from './tcp-connection.js';
@@ -14,6 +15,7 @@ export class TcpListener {
   readonly #engine: QueryEngine;
   readonly #limits: TcpLimits;
   readonly #stats: ServerStats;
+  readonly #responses: ResponseStats;
   readonly #log: ServerLog;
   readonly #connections: Set<TcpConnection>;
   #accepting = true;
@@ -24,12 +26,14 @@ export class TcpListener {
     engine: QueryEngine,
     limits: TcpLimits,
     stats: ServerStats,
+    responses: ResponseStats,
     log: ServerLog,
     connections: Set<TcpConnection>,
   ) {
     this.#engine = engine;
     this.#limits = limits;
     this.#stats = stats;
+    this.#responses = responses;
     this.#log = log;
     this.#connections = connections;
     // allowHalfOpen: a client's FIN must not cut replies still being computed.
@@ -77,7 +81,7 @@ export class TcpListener {
     this.#stats.tcpAccepted++;
     this.#stats.tcpOpen++;
     this.#connections.add(
-      new TcpConnection(socket, this.#engine, this.#limits, this.#stats, this.#log, this.#onConnectionClosed),
+      new TcpConnection(socket, this.#engine, this.#limits, this.#stats, this.#responses, this.#log, this.#onConnectionClosed),
     );
   };
 

@@ -6,6 +6,7 @@ import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import type { EngineReply, QueryEngine } from '../query/index.js';
 import { isPendingReply } from './is-pending-reply.js';
+import { TransportSlot, type ResponseStats } from './response-stats.js';
 import { reportEngineError, type ServerLog } from './server-log.js';
 import type { ServerStats } from './server-stats.js';
 
@@ -17,17 +18,19 @@ export class UdpListener {
   readonly #socket: Socket;
   readonly #engine: QueryEngine;
   readonly #stats: ServerStats;
+  readonly #responses: ResponseStats;
   readonly #log: ServerLog;
   #closing = false;
   #closed = false;
   #pending = 0;
   #closedPromise: Promise<void> | null = null;
 
-  constructor(host: string, engine: QueryEngine, stats: ServerStats, log: ServerLog) {
+  constructor(host: string, engine: QueryEngine, stats: ServerStats, responses: ResponseStats, log: ServerLog) {
     // ipv6Only so that 0.0.0.0 and :: (or 127.0.0.1 and ::1) can share one port.
     this.#socket = isIPv6(host) ? createSocket({ type: 'udp6', ipv6Only: true }) : createSocket({ type: 'udp4' });
     this.#engine = engine;
     this.#stats = stats;
+    this.#responses = responses;
     this.#log = log;
   }
 
@@ -90,6 +93,8 @@ export class UdpListener {
   readonly #onMessage = (msg: Buffer, rinfo: RemoteInfo): void => {
     if (this.#closing) return;
     this.#stats.udpReceived++;
+    // metrics: one request in LATENCY_SAMPLE_EVERY is timed (0 means not sampled).
+    const start = this.#responses.sample() ? performance.now() : 0;
     let reply: EngineReply | PromiseLike<EngineReply>;
     try {
       reply = this.#engine.handle(msg, { transport: 'udp', remoteAddress: rinfo.address, remotePort: rinfo.port });
@@ -100,16 +105,16 @@ export class UdpListener {
     if (reply === null) {
       this.#stats.udpDropped++;
     } else if (reply instanceof Uint8Array) {
-      this.#send(reply, rinfo.port, rinfo.address);
+      this.#send(reply, rinfo.port, rinfo.address, start);
     } else if (isPendingReply(reply)) {
-      this.#sendLater(reply, rinfo.port, rinfo.address);
+      this.#sendLater(reply, rinfo.port, rinfo.address, start);
     } else {
       // Several messages are a zone transfer, which is TCP only (RFC 5936 4.2).
       this.#stats.udpDropped++;
     }
   };
 
-  #send(reply: Uint8Array, port: number, address: string): void {
+  #send(reply: Uint8Array, port: number, address: string, start: number): void {
     if (this.#closed) return;
     if (reply.length > 65_535) {
       this.#stats.badReplies++;
@@ -119,6 +124,8 @@ export class UdpListener {
       // No callback: a failed send is emitted as 'error' and counted in #onError.
       this.#socket.send(reply, port, address);
       this.#stats.udpSent++;
+      this.#responses.record(TransportSlot.udp, reply);
+      if (start !== 0) this.#responses.observeSince(TransportSlot.udp, start);
     } catch {
       // A source port of 0 or a socket closing under us: this datagram only.
       this.#stats.udpErrors++;
@@ -127,12 +134,12 @@ export class UdpListener {
 
   // Only replies that wait on the network (forwarding) come here, so the closures
   // below are made per forwarded query, never on the authoritative path.
-  #sendLater(reply: PromiseLike<EngineReply>, port: number, address: string): void {
+  #sendLater(reply: PromiseLike<EngineReply>, port: number, address: string, start: number): void {
     this.#pending++;
     void reply.then(
       (result) => {
         this.#pending--;
-        if (result instanceof Uint8Array) this.#send(result, port, address);
+        if (result instanceof Uint8Array) this.#send(result, port, address, start);
         else this.#stats.udpDropped++;
       },
       (err: unknown) => {
