@@ -99,6 +99,7 @@ function toConfig(v: SchemaValues, source: string | null): Config {
       tlsKey: v.api.tls_key,
     },
     auth: authConfig(v.auth, source),
+    metrics: { listen: v.metrics.listen_addr },
   };
 }
 

@@ -193,6 +193,18 @@ export function listenAddressField(doc: FieldDoc): ConfigField<ListenAddress> {
   };
 }
 
+/** One "addr:port" (IPv6 in brackets), or "" or "off" for none, giving null: a listener that may be turned off. */
+export function optionalListenAddressField(doc: FieldDoc): ConfigField<ListenAddress | null> {
+  return {
+    type: 'string', ...doc,
+    parse(value) {
+      if (value === '' || value === 'off') return null;
+      if (typeof value !== 'string') throw new FieldIssue('must be one "addr:port" string, e.g. "127.0.0.1:9153", or "off"');
+      return parseListenAddress(value);
+    },
+  };
+}
+
 /** The "addr:port" text of a listen address, IPv6 in brackets. */
 export function listenAddressText(address: ListenAddress): string {
   return isIPv6(address.host) ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;

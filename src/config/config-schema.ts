@@ -2,8 +2,8 @@
 // documents exactly this table (a test compares them). A new section (api, forward,
 // metrics, ...) is a new entry here and a new member of Config.
 import {
-  choiceField, durationField, integerField, listenAddressField, listenAddressesField, optionalPathField, pathField,
-  textField, urlField, type ConfigField,
+  choiceField, durationField, integerField, listenAddressField, listenAddressesField, optionalListenAddressField,
+  optionalPathField, pathField, textField, urlField, type ConfigField,
 } from './config-field.js';
 
 /** The levels `[log] level` accepts (the log layer's levels; config may not import it). */
@@ -142,6 +142,16 @@ export const configSchema = {
         defaultText: '"scope"',
         doc: 'Answer member holding the zones, as mcns:zone:example.com. (bare names too in a dedicated member); none means every zone.',
         example: 'zones_claim = "mcns_zones"',
+      }),
+    },
+  },
+  metrics: {
+    doc: 'Prometheus metrics over plain HTTP: GET /metrics (src/metrics/README.md lists every metric).',
+    fields: {
+      listen_addr: optionalListenAddressField({
+        defaultText: '"127.0.0.1:9153"',
+        doc: 'Address of the metrics listener (plain HTTP, no authentication). IPv6 in brackets; 0.0.0.0 or [::] for every interface; port 0 picks a free port; "" or "off" turns it off.',
+        example: 'listen_addr = "0.0.0.0:9153"',
       }),
     },
   },

@@ -51,6 +51,12 @@ export interface AuthConfig {
   readonly introspection: IntrospectionConfig | null;
 }
 
+/** [metrics]: the Prometheus listener. */
+export interface MetricsConfig {
+  /** Where GET /metrics is served, or null when turned off ("" or "off"). */
+  readonly listen: ListenAddress | null;
+}
+
 /** The whole configuration, checked, defaults filled in, paths absolute. */
 export interface Config {
   /** The file it was read from (absolute), or null for the embedded default. */
@@ -60,4 +66,5 @@ export interface Config {
   readonly log: LogConfig;
   readonly api: ApiConfig;
   readonly auth: AuthConfig;
+  readonly metrics: MetricsConfig;
 }

@@ -1,5 +1,7 @@
 // Public face of the config layer: the only reader of mcns.toml.
-export type { ApiConfig, AuthConfig, Config, DnsConfig, DatabaseConfig, IntrospectionConfig, LogConfig } from './config.js';
+export type {
+  ApiConfig, AuthConfig, Config, DnsConfig, DatabaseConfig, IntrospectionConfig, LogConfig, MetricsConfig,
+} from './config.js';
 export { ConfigError } from './config-error.js';
 export { listenAddressText, type ListenAddress } from './config-field.js';
 export { AUTH_MODES, configSchema, LOG_LEVELS, type ConfigSchema, type ConfigSection } from './config-schema.js';
