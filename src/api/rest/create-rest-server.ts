@@ -55,6 +55,8 @@ export interface RestServerOptions {
   readonly bodyLimit?: number;
   readonly zoneFileLimit?: number;
   readonly closeGraceMs?: number;
+  /** Called once per answered request, for metrics: route template ("" when none matched), method, status, seconds. */
+  readonly onRequestDone?: (route: string, method: string, status: number, seconds: number) => void;
 }
 
 /** A REST listener, started once and closed once. */
@@ -102,6 +104,7 @@ export async function createRestServer(options: RestServerOptions): Promise<Rest
   });
   app.addHook('onResponse', async (request, reply) => {
     request.log.debug({ method: request.method, url: request.routeOptions.url ?? request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'rest: request');
+    options.onRequestDone?.(request.routeOptions.url ?? '', request.method, reply.statusCode, reply.elapsedTime / 1000);
   });
   app.setErrorHandler((err, request, reply) => sendError(err, request, reply));
   app.setNotFoundHandler((request, reply) => {
