@@ -68,6 +68,8 @@ export interface RunningServer {
   reload(): ReloadSummary;
   /** Reads the API certificate and key again; a bad pair is refused and logged, the old one stays (SIGHUP). */
   reloadTls(): TlsReloadResult;
+  /** When the API certificate in use expires (for metrics and status). */
+  tlsNotAfter(): Date;
   /**
    * Stops accepting management calls and lets those in flight finish, settles queued
    * changes, stops the DNS transports (letting replies in flight finish), then closes
@@ -127,6 +129,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
       api: api.endpoints,
       reload: () => loadZones(store, zones, log),
       reloadTls: () => api.tls.material.reload('SIGHUP'),
+      tlsNotAfter: () => api.tls.material.notAfter(),
       close: () => {
         closing ??= api.close()
           .finally(() => running.close())
