@@ -1,13 +1,15 @@
 // The composition root: the only place that wires config, store, zones, query
 // engine and transports together (DESIGN.md "Layers").
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   createGrpcServer, createRestServer, openApiTls, type ApiTls, type GrpcServer, type RestServer, type TlsReloadResult,
 } from './api/index.js';
-import { createAuthenticator, type Authenticator } from './auth/index.js';
+import { AuthError, createAuthenticator, type Authenticator } from './auth/index.js';
 import { listenAddressText, type Config } from './config/index.js';
 import type { Logger } from './log/index.js';
+import { createMetrics, createMetricsServer, readGitCommit, type Metrics, type MetricsServer } from './metrics/index.js';
 import { createQueryEngine } from './query/index.js';
 import { createDnsServer, type DnsServer } from './server/index.js';
 import { createManagementService, type ManagementService } from './service/index.js';
@@ -64,6 +66,8 @@ export interface RunningServer {
   readonly initialLoad: ReloadSummary;
   /** The management API (REST and gRPC). */
   readonly api: ApiEndpoints;
+  /** Where Prometheus scrapes ("http://127.0.0.1:9153/metrics"), or null when [metrics] listen_addr is off. */
+  readonly metricsUrl: string | null;
   /** Reads the database again and swaps in every zone whose serial changed (SIGHUP). */
   reload(): ReloadSummary;
   /** Reads the API certificate and key again; a bad pair is refused and logged, the old one stays (SIGHUP). */
@@ -82,8 +86,9 @@ export interface RunningServer {
  * Opens the store, imports the example zone into an empty database when running
  * on the embedded default, builds every zone's snapshot, starts the DNS
  * transports, then the management API (REST and gRPC over TLS, with a self-signed
- * certificate made on first start unless [api] names one). On failure closes what
- * it opened and rethrows (a ServerError, RestServerError or GrpcServerError names
+ * certificate made on first start unless [api] names one), then the metrics
+ * listener unless [metrics] turns it off. On failure closes what it opened and
+ * rethrows (a ServerError, RestServerError, GrpcServerError or MetricsError names
  * the address that is in use).
  */
 export async function startServer(config: Config, deps: ServerDeps): Promise<RunningServer> {
@@ -92,6 +97,9 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
   const store = openStore(config.database.path, deps.now === undefined ? {} : { now: deps.now });
   let server: DnsServer | null = null;
   let management: Management | null = null;
+  // metrics (src/metrics/README.md): one registry; each family tracks its source once that is made.
+  const metrics = createMetrics({ version: packageVersion(), commit: readGitCommit(dirname(PACKAGE_JSON)) });
+  let metricsServer: MetricsServer | null = null;
   try {
     log.info({ database: store.path, schema: store.schemaVersion }, 'database open');
     if (config.source === null && store.listZones().length === 0) {
@@ -102,6 +110,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
     const zones = new ZoneTable();
     let zonesLoaded = false;
     const initialLoad = loadZones(store, zones, log);
+    metrics.recordZoneLoads(initialLoad);
     zonesLoaded = true;
     if (zones.size === 0) log.warn('no zones to serve; every query will be refused; add one with "mcns zone import NAME FILE"');
     const engine = createQueryEngine({ zones, maxUdpSize: config.dns.udpMaxPayload });
@@ -116,9 +125,18 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
       log: log.child({ layer: 'server' }),
     });
     await server.start();
+    metrics.trackDns(server, engine);
+    metrics.trackZones(() => zones.list().map((z) => ({ zone: nameToText(z.origin), serial: z.serial, records: z.recordCount })));
+    metrics.trackStorage(store.path, join(dirname(store.path), 'backups'));
     const listening = [...new Set(server.addresses().map((a) => listenAddressText(a)))];
     management = await startManagement(config, deps, store, zones, now, () =>
-      zonesLoaded ? { ready: true, reason: '' } : { ready: false, reason: 'zones are loading' });
+      zonesLoaded ? { ready: true, reason: '' } : { ready: false, reason: 'zones are loading' }, metrics);
+    if (config.metrics.listen !== null) {
+      metricsServer = createMetricsServer({ address: config.metrics.listen, metrics, log: log.child({ layer: 'metrics' }) });
+      await metricsServer.start();
+      log.info({ url: metricsServer.url() }, 'metrics: listening');
+    }
+    const scrape = metricsServer;
     const running = server;
     const api = management;
     let closing: Promise<void> | null = null;
@@ -127,20 +145,31 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
       zones,
       initialLoad,
       api: api.endpoints,
-      reload: () => loadZones(store, zones, log),
+      metricsUrl: scrape?.url() ?? null,
+      reload: () => {
+        const summary = loadZones(store, zones, log);
+        metrics.recordZoneLoads(summary);
+        return summary;
+      },
       reloadTls: () => api.tls.material.reload('SIGHUP'),
       tlsNotAfter: () => api.tls.material.notAfter(),
       close: () => {
-        closing ??= api.close()
+        closing ??= (scrape === null ? Promise.resolve() : scrape.close())
+          .finally(() => api.close())
           .finally(() => running.close())
-          .finally(() => store.close());
+          .finally(() => {
+            store.close();
+            metrics.close();
+          });
         return closing;
       },
     };
   } catch (err) {
+    if (metricsServer !== null) await metricsServer.close();
     if (management !== null) await management.close().catch(() => undefined);
     if (server !== null) await server.close().catch(() => undefined);
     store.close();
+    metrics.close();
     throw err;
   }
 }
@@ -156,7 +185,7 @@ interface Management {
 /** Starts REST then gRPC on [api]; on failure closes whatever of it started and rethrows. */
 async function startManagement(
   config: Config, deps: ServerDeps, store: Store, zones: ZoneTable, now: () => Date,
-  readiness: () => { ready: boolean; reason: string },
+  readiness: () => { ready: boolean; reason: string }, metrics: Metrics,
 ): Promise<Management> {
   const log = deps.logger;
   const tls = await openApiTls(config.api, {
@@ -180,10 +209,18 @@ async function startManagement(
   try {
     const auth = createAuthenticator(config.auth, { tokens, now });
     authenticator = auth;
+    // metrics: refused credentials by reason (AuthError.failure, else its code: "unavailable", "permission-denied").
     const authenticate = (authorization: string | null, signal?: AbortSignal): ReturnType<Authenticator['authenticate']> =>
-      auth.authenticate(authorization, signal);
+      auth.authenticate(authorization, signal).catch((err: unknown) => {
+        if (err instanceof AuthError) metrics.recordAuthFailure(err.failure ?? err.code.toLowerCase().replace('_', '-'));
+        throw err;
+      });
+    metrics.trackTlsCertificate('api', tls.material);
     service = createManagementService({ store, zones, now, readiness, tokens });
-    rest = await createRestServer({ service, authenticate, tls: tls.material, address: config.api.restAddr, log, version: packageVersion() });
+    rest = await createRestServer({
+      service, authenticate, tls: tls.material, address: config.api.restAddr, log, version: packageVersion(),
+      onRequestDone: (route, method, status, seconds) => metrics.recordApiRequest(route, method, status, seconds),
+    });
     await rest.start();
     grpc = createGrpcServer({ service, authenticate, tls: tls.material, address: config.api.grpcAddr, log: log.child({ layer: 'grpc' }) });
     const grpcBound = await grpc.start();

@@ -73,6 +73,8 @@ export class ResponseStats {
   readonly latencyBuckets = bucketArray(RESPONSE_LATENCY_BOUNDS);
   /** Sum of the sampled latencies in seconds, by transport. */
   readonly latencySums = new Float64Array(RESPONSE_TRANSPORTS.length);
+  /** One request in this many is timed. */
+  readonly sampleEvery = LATENCY_SAMPLE_EVERY;
   #tick = 0;
 
   /** True for one request in LATENCY_SAMPLE_EVERY: the caller then reads the clock. */

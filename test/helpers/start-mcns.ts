@@ -79,7 +79,9 @@ export function runMcns(args: readonly string[], cwd: string, timeoutMs = 30_000
 
 function configText(dir: string, hosts: readonly string[], port: number, opts: StartMcnsOptions, api: ApiPorts | null): string {
   const listen = hosts.map((h) => JSON.stringify(h.includes(':') ? `[${h}]:${port}` : `${h}:${port}`));
-  const apiLines = api === null ? [] : [
+  // Without `api`, the API still starts (it always does) but on ports the system
+  // picks, so parallel tests never contend for 8443/9443.
+  const apiLines = api === null ? ['[api]', 'rest_addr = "127.0.0.1:0"', 'grpc_addr = "127.0.0.1:0"', ''] : [
     '[api]',
     `rest_addr = "127.0.0.1:${api.rest}"`,
     `grpc_addr = "127.0.0.1:${api.grpc}"`,
@@ -98,6 +100,8 @@ function configText(dir: string, hosts: readonly string[], port: number, opts: S
     `level = ${JSON.stringify(opts.logLevel ?? 'info')}`,
     '',
     ...apiLines,
+    // The metrics listener on a free port unless the test configures [metrics] itself.
+    ...((opts.configExtra ?? '').includes('[metrics]') ? [] : ['[metrics]', 'listen_addr = "127.0.0.1:0"', '']),
     opts.configExtra ?? '',
     '',
   ].join('\n');
