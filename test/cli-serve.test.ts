@@ -7,6 +7,9 @@ import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_pr
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+
+/** The API and metrics on ports the system picks, so parallel tests never contend for the defaults. */
+const FREE_API_PORTS = '[api]\nrest_addr = "127.0.0.1:0"\ngrpc_addr = "127.0.0.1:0"\n[metrics]\nlisten_addr = "127.0.0.1:0"\n';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -59,7 +62,7 @@ async function eventually(check: () => boolean, timeoutMs = 5000): Promise<void>
 
 test('serve answers dig, reloads on SIGHUP, refuses a port in use, exits 0 on SIGTERM', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mcns-serve-'));
-  writeFileSync(join(dir, 'mcns.toml'), '[dns]\nlisten_addr = "127.0.0.1:0"\n[database]\npath = "mcns.db"\n[log]\nlevel = "info"\n');
+  writeFileSync(join(dir, 'mcns.toml'), '[dns]\nlisten_addr = "127.0.0.1:0"\n[database]\npath = "mcns.db"\n[log]\nlevel = "info"\n' + FREE_API_PORTS);
   const zone = readFileSync(join(root, 'examples', 'example.com.zone'), 'utf8');
   writeFileSync(join(dir, 'example.com.zone'), zone);
   assert.equal(mcns(dir, 'zone', 'import', 'example.com', 'example.com.zone', '-c', 'mcns.toml').code, 0);
@@ -81,7 +84,7 @@ test('serve answers dig, reloads on SIGHUP, refuses a port in use, exits 0 on SI
     server.kill('SIGHUP');
     await eventually(() => dig(port, 'added.example.com', 'A') === '192.0.2.99');
 
-    writeFileSync(join(dir, 'busy.toml'), `[dns]\nlisten_addr = "127.0.0.1:${port}"\n[database]\npath = "mcns.db"\n`);
+    writeFileSync(join(dir, 'busy.toml'), `[dns]\nlisten_addr = "127.0.0.1:${port}"\n[database]\npath = "mcns.db"\n` + FREE_API_PORTS);
     const busy = mcns(dir, 'serve', '--config', 'busy.toml');
     assert.equal(busy.code, 5);
     const errorLines = busy.stderr.split('\n').filter((l) => l.startsWith('error: '));

@@ -57,6 +57,14 @@ export function mcnsConfig(dir: string, port: number): string {
     '[log]',
     'level = "warn"',
     '',
+    // The API and metrics on ports the system picks: never contend for the defaults.
+    '[api]',
+    'rest_addr = "127.0.0.1:0"',
+    'grpc_addr = "127.0.0.1:0"',
+    '',
+    '[metrics]',
+    'listen_addr = "127.0.0.1:0"',
+    '',
   ].join('\n');
 }
 
