@@ -13,3 +13,15 @@ export {
   TokenStore, TOKEN_PREFIX, LAST_USED_RESOLUTION_MS,
   type TokenRole, type TokenInfo, type NewToken, type NewTokenInput, type TokenRefusal, type TokenCheck,
 } from './token-store.js';
+// Backup, integrity and the change log (used by src/ops).
+export { checkDatabase, type CheckDatabaseOptions, type DatabaseCheck } from './check-database.js';
+export { backupDatabase, type BackupResult } from './backup-database.js';
+export { databaseInUse } from './database-in-use.js';
+export { replaceDatabaseContent, type ReplaceResult } from './replace-database-content.js';
+export { ChangeCapture, type CapturedChange } from './change-capture.js';
+export {
+  ChangeLogFile, ChangeLogError, CHANGE_LOG_VERSION, changeLogFiles, capturedChangeLine, restoreLine, readChangeLog,
+  type ChangeLogEntry, type ChangeLogLine, type ChangeLogLimits, type LoggedChange, type LoggedDelete, type LoggedRestore,
+} from './change-log-file.js';
+export { lastJournalEntries, type LastJournalEntry } from './last-journal-entries.js';
+export { replaceDatabaseFile, type ReplacedFile } from './replace-database-file.js';
