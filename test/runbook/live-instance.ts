@@ -173,6 +173,7 @@ export async function createLiveInstance(opts: LiveInstanceOptions): Promise<Liv
       MCNS_DATA: data,
       MCNS_ADDR: `https://${listenAddressText(config.api.restAddr)}`,
       MCNS_GRPC_ADDR: `https://${listenAddressText(config.api.grpcAddr)}`,
+      MCNS_METRICS: config.metrics.listen === null ? '' : `http://${listenAddressText(config.metrics.listen)}`,
       MCNS_CA_CERT: join(data, 'tls', 'ca.pem'),
       MCNS_TOKEN: token.stdout.trim(),
       PORT: String(dnsPort),
