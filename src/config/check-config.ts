@@ -2,6 +2,7 @@
 // defaults and returns a Config, or throws one ConfigError line naming the key,
 // the value and the fix.
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { closestName } from './closest-name.js';
 import type { Config } from './config.js';
@@ -91,6 +92,7 @@ function toConfig(v: SchemaValues, source: string | null): Config {
       udpMaxPayload: v.dns.udp_max_payload,
     },
     database: { path: v.database.path },
+    backup: backupConfig(v.backup, v.database.path),
     log: { level: v.log.level },
     api: {
       restAddr: v.api.rest_addr,
@@ -149,4 +151,16 @@ function valueText(value: unknown): string {
   if (value instanceof Date) return value.toISOString();
   if (isTable(value)) return `{ ${Object.entries(value).map(([k, x]) => `${k} = ${valueText(x)}`).join(', ')} }`;
   return String(value);
+}
+
+/** [backup], with its directories defaulting to backups/ and journal/ next to the database. */
+function backupConfig(b: SectionValues<'backup'>, database: string): Config['backup'] {
+  return {
+    dir: b.dir ?? join(dirname(database), 'backups'),
+    keep: b.keep,
+    intervalMs: b.interval,
+    journalDir: b.journal_dir ?? join(dirname(database), 'journal'),
+    journalFileBytes: b.journal_file_mib * 1024 * 1024,
+    journalKeep: b.journal_keep,
+  };
 }

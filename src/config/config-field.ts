@@ -126,7 +126,7 @@ export function urlField(doc: FieldDoc): ConfigField<string | null> {
   };
 }
 
-const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000 };
+const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /**
  * A duration in milliseconds within [minMs, maxMs]: a number of seconds (10, 0.5)
@@ -143,7 +143,7 @@ export function durationField(minMs: number, maxMs: number, doc: FieldDoc): Conf
       } else if (typeof value === 'bigint') {
         ms = Number(value) * 1000;
       } else if (typeof value === 'string') {
-        const match = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(value.trim());
+        const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(value.trim());
         if (match === null) throw new FieldIssue(fix);
         ms = Number(match[1]) * DURATION_UNITS[match[2]!]!;
       } else {
@@ -151,6 +151,23 @@ export function durationField(minMs: number, maxMs: number, doc: FieldDoc): Conf
       }
       if (!Number.isFinite(ms) || ms < minMs || ms > maxMs) throw new FieldIssue(fix);
       return Math.round(ms);
+    },
+  };
+}
+
+/** A duration as durationField, or "" for none (null): a schedule that may be turned off. */
+export function optionalDurationField(minMs: number, maxMs: number, doc: FieldDoc): ConfigField<number | null> {
+  const inner = durationField(minMs, maxMs, doc);
+  return {
+    type: 'duration', ...doc,
+    parse(value, ctx) {
+      if (value === '') return null;
+      try {
+        return inner.parse(value, ctx);
+      } catch (err) {
+        if (err instanceof FieldIssue) throw new FieldIssue(`${err.message}, or "" for never`);
+        throw err;
+      }
     },
   };
 }

@@ -2,6 +2,7 @@
 // documents exactly this table (a test compares them). A new section (api, forward,
 // metrics, ...) is a new entry here and a new member of Config.
 import {
+  optionalDurationField,
   choiceField, durationField, integerField, listenAddressField, listenAddressesField, optionalListenAddressField,
   optionalPathField, pathField, textField, urlField, type ConfigField,
 } from './config-field.js';
@@ -57,6 +58,41 @@ export const configSchema = {
         defaultText: '"./data/mcns.db"',
         doc: 'Database file, created with its directory if missing. A relative path resolves against the config file\'s directory (the current directory when no config file is given).',
         example: 'path = "/srv/mcns/mcns.db"',
+      }),
+    },
+  },
+  backup: {
+    doc: 'Snapshots of the database, and the change log that lets the changes made after a snapshot be replayed onto it (src/ops/README.md).',
+    fields: {
+      dir: optionalPathField({
+        defaultText: '""',
+        doc: 'Directory of snapshots (mcns-YYYYMMDD-HHMMSS.db, UTC); "" for backups/ next to the database.',
+        example: 'dir = "/srv/mcns/backups"',
+      }),
+      keep: integerField(0, 100_000, {
+        defaultText: '14',
+        doc: 'Newest snapshots kept in dir; older ones are deleted after each new snapshot. 0 keeps all.',
+        example: 'keep = 30',
+      }),
+      interval: optionalDurationField(60_000, 7 * 86_400_000, {
+        defaultText: '"24h"',
+        doc: 'How often the server takes a snapshot, counted from the newest one in dir (the first at least 10 minutes after start); "" for never.',
+        example: 'interval = "6h"',
+      }),
+      journal_dir: optionalPathField({
+        defaultText: '""',
+        doc: 'Directory of the change log (changes-NNNNNN.jsonl): every committed change as one JSON line, fsynced before the API answers; "" for journal/ next to the database.',
+        example: 'journal_dir = "/srv/mcns/journal"',
+      }),
+      journal_file_mib: integerField(1, 4096, {
+        defaultText: '64',
+        doc: 'Size in MiB at which a change-log file is closed and the next one begun.',
+        example: 'journal_file_mib = 16',
+      }),
+      journal_keep: integerField(0, 100_000, {
+        defaultText: '16',
+        doc: 'Change-log files kept; the oldest beyond this are deleted. 0 keeps all. Keep enough to reach back past the oldest snapshot you would restore.',
+        example: 'journal_keep = 64',
       }),
     },
   },

@@ -57,12 +57,29 @@ export interface MetricsConfig {
   readonly listen: ListenAddress | null;
 }
 
+/** [backup]: snapshots and the change log (src/ops). Paths absolute, defaults next to the database. */
+export interface BackupConfig {
+  /** Directory of snapshots. */
+  readonly dir: string;
+  /** Newest snapshots kept (0: all). */
+  readonly keep: number;
+  /** Snapshot schedule of the server; null: none. */
+  readonly intervalMs: number | null;
+  /** Directory of the change-log files. */
+  readonly journalDir: string;
+  /** Size at which a change-log file is closed and the next begun. */
+  readonly journalFileBytes: number;
+  /** Change-log files kept (0: all). */
+  readonly journalKeep: number;
+}
+
 /** The whole configuration, checked, defaults filled in, paths absolute. */
 export interface Config {
   /** The file it was read from (absolute), or null for the embedded default. */
   readonly source: string | null;
   readonly dns: DnsConfig;
   readonly database: DatabaseConfig;
+  readonly backup: BackupConfig;
   readonly log: LogConfig;
   readonly api: ApiConfig;
   readonly auth: AuthConfig;

@@ -7,3 +7,4 @@ export { listenAddressText, type ListenAddress } from './config-field.js';
 export { AUTH_MODES, configSchema, LOG_LEVELS, type ConfigSchema, type ConfigSection } from './config-schema.js';
 export { checkConfig } from './check-config.js';
 export { loadConfig, parseConfigText, type LoadConfigOptions } from './load-config.js';
+export type { BackupConfig } from './config.js';
