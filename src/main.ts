@@ -8,13 +8,14 @@ import {
 } from './api/index.js';
 import { AuthError, createAuthenticator, type Authenticator } from './auth/index.js';
 import { listenAddressText, type Config } from './config/index.js';
+import { createForwarder, type Forwarder } from './forwarder/index.js';
 import type { Logger } from './log/index.js';
 import { createMetrics, createMetricsServer, readGitCommit, type Metrics, type MetricsServer } from './metrics/index.js';
 import { createQueryEngine } from './query/index.js';
 import { createDnsServer, type DnsServer } from './server/index.js';
 import { createManagementService, type ManagementService } from './service/index.js';
 import { importZoneFile, openStore, TokenStore, type Store } from './store/index.js';
-import { nameFromText, nameToText } from './wire/index.js';
+import { nameFromText, nameToText, type Name } from './wire/index.js';
 import { buildZoneSnapshot, ZoneTable } from './zone/index.js';
 
 /** The example zone `serve` imports into an empty database on the embedded default. */
@@ -97,6 +98,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
   const store = openStore(config.database.path, deps.now === undefined ? {} : { now: deps.now });
   let server: DnsServer | null = null;
   let management: Management | null = null;
+  let forwarder: Forwarder | null = null;
   // metrics (src/metrics/README.md): one registry; each family tracks its source once that is made.
   const metrics = createMetrics({ version: packageVersion(), commit: readGitCommit(dirname(PACKAGE_JSON)) });
   let metricsServer: MetricsServer | null = null;
@@ -113,7 +115,16 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
     metrics.recordZoneLoads(initialLoad);
     zonesLoaded = true;
     if (zones.size === 0) log.warn('no zones to serve; every query will be refused; add one with "mcns zone import NAME FILE"');
-    const engine = createQueryEngine({ zones, maxUdpSize: config.dns.udpMaxPayload });
+    // Names in none of our zones go to [forward] upstreams for admitted clients (issue 5).
+    forwarder = config.forward.upstreams.length === 0 ? null : createForwarder({
+      ...config.forward,
+      maxUdpSize: config.dns.udpMaxPayload,
+      // Never serve a cached upstream answer for a name that has become ours.
+      isAuthoritative: (name) => zones.find(name as Name) !== null,
+      logger: log.child({ layer: 'forwarder' }),
+    });
+    if (forwarder !== null) log.info({ upstreams: config.forward.upstreams, allowRecursion: config.forward.allowRecursion }, 'forwarding: on');
+    const engine = createQueryEngine({ zones, maxUdpSize: config.dns.udpMaxPayload, forward: forwarder });
     server = createDnsServer({
       listen: config.dns.listen,
       engine,
@@ -129,8 +140,11 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
     metrics.trackZones(() => zones.list().map((z) => ({ zone: nameToText(z.origin), serial: z.serial, records: z.recordCount })));
     metrics.trackStorage(store.path, join(dirname(store.path), 'backups'));
     const listening = [...new Set(server.addresses().map((a) => listenAddressText(a)))];
+    const upstreamCache = forwarder;
+    // A zone that changes (or appears) may shadow names the forwarder has cached.
+    const onZoneChanged = upstreamCache === null ? undefined : (origin: Name): void => { upstreamCache.flush(origin, true); };
     management = await startManagement(config, deps, store, zones, now, () =>
-      zonesLoaded ? { ready: true, reason: '' } : { ready: false, reason: 'zones are loading' }, metrics);
+      zonesLoaded ? { ready: true, reason: '' } : { ready: false, reason: 'zones are loading' }, metrics, onZoneChanged);
     if (config.metrics.listen !== null) {
       metricsServer = createMetricsServer({ address: config.metrics.listen, metrics, log: log.child({ layer: 'metrics' }) });
       await metricsServer.start();
@@ -148,6 +162,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
       metricsUrl: scrape?.url() ?? null,
       reload: () => {
         const summary = loadZones(store, zones, log);
+        if (upstreamCache !== null && summary.loaded > 0) for (const z of zones.list()) upstreamCache.flush(z.origin, true);
         metrics.recordZoneLoads(summary);
         return summary;
       },
@@ -158,6 +173,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
           .finally(() => api.close())
           .finally(() => running.close())
           .finally(() => {
+            upstreamCache?.close();
             store.close();
             metrics.close();
           });
@@ -168,6 +184,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
     if (metricsServer !== null) await metricsServer.close();
     if (management !== null) await management.close().catch(() => undefined);
     if (server !== null) await server.close().catch(() => undefined);
+    forwarder?.close();
     store.close();
     metrics.close();
     throw err;
@@ -186,6 +203,7 @@ interface Management {
 async function startManagement(
   config: Config, deps: ServerDeps, store: Store, zones: ZoneTable, now: () => Date,
   readiness: () => { ready: boolean; reason: string }, metrics: Metrics,
+  onZoneChanged: ((origin: Name) => void) | undefined,
 ): Promise<Management> {
   const log = deps.logger;
   const tls = await openApiTls(config.api, {
@@ -216,7 +234,7 @@ async function startManagement(
         throw err;
       });
     metrics.trackTlsCertificate('api', tls.material);
-    service = createManagementService({ store, zones, now, readiness, tokens });
+    service = createManagementService({ store, zones, now, readiness, tokens, ...(onZoneChanged === undefined ? {} : { onZoneChanged }) });
     rest = await createRestServer({
       service, authenticate, tls: tls.material, address: config.api.restAddr, log, version: packageVersion(),
       onRequestDone: (route, method, status, seconds) => metrics.recordApiRequest(route, method, status, seconds),

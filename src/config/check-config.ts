@@ -102,6 +102,19 @@ function toConfig(v: SchemaValues, source: string | null): Config {
     },
     auth: authConfig(v.auth, source),
     metrics: { listen: v.metrics.listen_addr },
+    forward: {
+      upstreams: v.forward.upstreams,
+      allowRecursion: v.forward.allow_recursion,
+      timeoutMs: v.forward.timeout,
+      attempts: v.forward.attempts,
+      deadlineMs: v.forward.deadline,
+      cacheMaxBytes: v.forward.cache_max_bytes,
+      minTtl: v.forward.min_ttl,
+      maxTtl: v.forward.max_ttl,
+      negMaxTtl: v.forward.neg_max_ttl,
+      serveStale: v.forward.serve_stale,
+      staleMaxAge: v.forward.stale_max_age,
+    },
   };
 }
 

@@ -252,3 +252,54 @@ function parseListenAddress(item: unknown): ListenAddress {
   if (!(port >= 0 && port <= 65535)) throw new FieldIssue(`port "${portText}" must be an integer from 0 to 65535`);
   return { host, port };
 }
+
+/** true or false. */
+export function booleanField(doc: FieldDoc): ConfigField<boolean> {
+  return {
+    type: 'boolean', ...doc,
+    parse(value) {
+      if (typeof value !== 'boolean') throw new FieldIssue('must be true or false (without quotes)');
+      return value;
+    },
+  };
+}
+
+/** A list of "addr:port" to send to (empty allowed): upstream resolvers. Port 0 is refused. */
+export function addressListField(doc: FieldDoc): ConfigField<readonly string[]> {
+  return {
+    type: 'list of strings', ...doc,
+    parse(value) {
+      if (!Array.isArray(value)) throw new FieldIssue('must be a list of "addr:port" strings, e.g. ["192.0.2.53:53"]');
+      const out: string[] = [];
+      for (const item of value) {
+        const address = parseListenAddress(item);
+        if (address.port === 0) throw new FieldIssue(`"${String(item)}" needs a real port, e.g. "${address.host.includes(':') ? `[${address.host}]` : address.host}:53"`);
+        out.push(listenAddressText(address));
+      }
+      return out;
+    },
+  };
+}
+
+/** A list of CIDR prefixes ("127.0.0.0/8", "::1/128"); a bare address means the one host. */
+export function cidrListField(doc: FieldDoc): ConfigField<readonly string[]> {
+  return {
+    type: 'list of strings', ...doc,
+    parse(value) {
+      if (!Array.isArray(value)) throw new FieldIssue('must be a list of CIDR strings, e.g. ["127.0.0.0/8", "::1/128"]');
+      const out: string[] = [];
+      for (const item of value) {
+        if (typeof item !== 'string') throw new FieldIssue('must be a list of CIDR strings, e.g. ["10.0.0.0/8"]');
+        const slash = item.indexOf('/');
+        const host = slash < 0 ? item : item.slice(0, slash);
+        const family = isIPv4(host) ? 4 : isIPv6(host) ? 6 : 0;
+        if (family === 0) throw new FieldIssue(`"${item}" is not an IP address or CIDR prefix such as "192.0.2.0/24"`);
+        const max = family === 4 ? 32 : 128;
+        const bits = slash < 0 ? max : /^\d{1,3}$/.test(item.slice(slash + 1)) ? Number(item.slice(slash + 1)) : NaN;
+        if (!(bits >= 0 && bits <= max)) throw new FieldIssue(`"${item}" has a prefix length outside 0-${max}`);
+        out.push(slash < 0 ? `${host}/${max}` : item);
+      }
+      return out;
+    },
+  };
+}

@@ -3,7 +3,7 @@
 // metrics, ...) is a new entry here and a new member of Config.
 import {
   optionalDurationField,
-  choiceField, durationField, integerField, listenAddressField, listenAddressesField, optionalListenAddressField,
+  addressListField, booleanField, choiceField, cidrListField, durationField, integerField, listenAddressField, listenAddressesField, optionalListenAddressField,
   optionalPathField, pathField, textField, urlField, type ConfigField,
 } from './config-field.js';
 
@@ -188,6 +188,66 @@ export const configSchema = {
         defaultText: '"127.0.0.1:9153"',
         doc: 'Address of the metrics listener (plain HTTP, no authentication). IPv6 in brackets; 0.0.0.0 or [::] for every interface; port 0 picks a free port; "" or "off" turns it off.',
         example: 'listen_addr = "0.0.0.0:9153"',
+      }),
+    },
+  },
+  forward: {
+    doc: 'Forwarding of queries for names in none of our zones to upstream resolvers, with a cache (src/forwarder/README.md). Without upstreams such queries are REFUSED, with an Extended DNS Error saying why.',
+    fields: {
+      upstreams: addressListField({
+        defaultText: '[]',
+        doc: 'Upstream resolvers, tried in order; an upstream that keeps failing is skipped until it recovers. Empty: forwarding off.',
+        example: 'upstreams = ["192.0.2.53:53", "[2001:db8::53]:53"]',
+      }),
+      allow_recursion: cidrListField({
+        defaultText: '["127.0.0.0/8", "::1/128"]',
+        doc: 'Clients that may recurse (forwarding, and RA in every answer to them); others get REFUSED with EDE 18 "recursion not allowed for this client".',
+        example: 'allow_recursion = ["127.0.0.0/8", "::1/128", "10.0.0.0/8"]',
+      }),
+      timeout: durationField(10, 60_000, {
+        defaultText: '"1500ms"',
+        doc: 'Wait for one upstream try before the next.',
+        example: 'timeout = "1s"',
+      }),
+      attempts: integerField(1, 10, {
+        defaultText: '3',
+        doc: 'Most tries per question, over all upstreams.',
+        example: 'attempts = 2',
+      }),
+      deadline: durationField(10, 60_000, {
+        defaultText: '"4s"',
+        doc: 'Longest time for one question, all tries together (stub resolvers usually wait 5 s).',
+        example: 'deadline = "3s"',
+      }),
+      cache_max_bytes: integerField(0, 64 * 1024 * 1024 * 1024, {
+        defaultText: '67108864',
+        doc: 'Size bound of the cache of upstream answers in bytes (least recently used entries go first); 0 turns the cache off.',
+        example: 'cache_max_bytes = 268435456',
+      }),
+      min_ttl: integerField(0, 86400, {
+        defaultText: '0',
+        doc: 'TTL floor, in seconds, for cached answers.',
+        example: 'min_ttl = 30',
+      }),
+      max_ttl: integerField(1, 604800, {
+        defaultText: '86400',
+        doc: 'TTL ceiling, in seconds, for cached answers.',
+        example: 'max_ttl = 3600',
+      }),
+      neg_max_ttl: integerField(0, 86400, {
+        defaultText: '3600',
+        doc: 'Ceiling, in seconds, for cached NXDOMAIN and NODATA (RFC 2308: from the SOA in the answer).',
+        example: 'neg_max_ttl = 300',
+      }),
+      serve_stale: booleanField({
+        defaultText: 'false',
+        doc: 'When no upstream answers, answer from expired cache entries with TTL 30 and an EDE (RFC 8767).',
+        example: 'serve_stale = true',
+      }),
+      stale_max_age: integerField(0, 604800, {
+        defaultText: '86400',
+        doc: 'How long past expiry, in seconds, an answer may still be served stale.',
+        example: 'stale_max_age = 3600',
       }),
     },
   },

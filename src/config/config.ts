@@ -57,6 +57,22 @@ export interface MetricsConfig {
   readonly listen: ListenAddress | null;
 }
 
+/** [forward]: upstream resolvers for names in none of our zones (src/forwarder). Field names match ForwarderOptions. */
+export interface ForwardConfig {
+  /** Empty: forwarding off. */
+  readonly upstreams: readonly string[];
+  readonly allowRecursion: readonly string[];
+  readonly timeoutMs: number;
+  readonly attempts: number;
+  readonly deadlineMs: number;
+  readonly cacheMaxBytes: number;
+  readonly minTtl: number;
+  readonly maxTtl: number;
+  readonly negMaxTtl: number;
+  readonly serveStale: boolean;
+  readonly staleMaxAge: number;
+}
+
 /** [backup]: snapshots and the change log (src/ops). Paths absolute, defaults next to the database. */
 export interface BackupConfig {
   /** Directory of snapshots. */
@@ -84,4 +100,5 @@ export interface Config {
   readonly api: ApiConfig;
   readonly auth: AuthConfig;
   readonly metrics: MetricsConfig;
+  readonly forward: ForwardConfig;
 }
