@@ -44,9 +44,8 @@ function listeners(config: Config): { port: number; proto: 'udp' | 'tcp'; host: 
   }
   out.push({ port: config.api.restAddr.port, proto: 'tcp', host: config.api.restAddr.host, what: 'rest' });
   out.push({ port: config.api.grpcAddr.port, proto: 'tcp', host: config.api.grpcAddr.host, what: 'grpc' });
-  const metrics = (config as unknown as { metrics?: { listen?: { host: string; port: number } | null; listenAddr?: { host: string; port: number } } }).metrics;
-  const m = metrics?.listen ?? metrics?.listenAddr;
-  if (m !== undefined && m !== null) out.push({ port: m.port, proto: 'tcp', host: m.host, what: 'metrics' });
+  const m = config.metrics.listen;
+  if (m !== null) out.push({ port: m.port, proto: 'tcp', host: m.host, what: 'metrics' });
   return out;
 }
 
@@ -59,6 +58,15 @@ function shutdownMs(config: Config): number {
   };
   walk(config, '');
   return found > 0 ? found : 30_000;
+}
+
+/** Every directory mcns writes: the database's, the snapshots' and the change log's. */
+function writtenPaths(config: Config): [string, string][] {
+  return [
+    ['database directory', dirname(config.database.path)],
+    ['[backup] dir', config.backup.dir],
+    ['[backup] journal_dir', config.backup.journalDir],
+  ];
 }
 
 function map(v: YamlValue | undefined): { readonly [key: string]: YamlValue } {
@@ -168,6 +176,10 @@ test('compose: builds this Dockerfile, publishes what the container config liste
   const declared = Object.keys(map(doc['volumes']));
   const dataDir = dirname(dockerConfig.database.path);
   assert.ok(volumes.some(([src, dst]) => dst === dataDir && declared.includes(src ?? '')), `a named volume at ${dataDir}`);
+  const mounted = volumes.filter(([src]) => declared.includes(src ?? '')).map(([, dst]) => dst ?? '');
+  for (const [what, path] of writtenPaths(dockerConfig)) {
+    assert.ok(mounted.some((m) => path === m || path.startsWith(`${m}/`)), `${what} ${path} is on a volume (the container's filesystem is read-only)`);
+  }
   const configMount = volumes.find(([, dst]) => dst === CONFIG_IN_PLACE);
   assert.ok(configMount !== undefined, `the config is mounted at ${CONFIG_IN_PLACE}`);
   assert.equal(resolve(dirname(COMPOSE), configMount[0] ?? ''), DOCKER_CONFIG);
@@ -198,7 +210,11 @@ test('systemd unit: hardened, port 53 by capability, reload by SIGHUP, longer st
   assert.equal(svc('Restart'), 'on-failure');
   assert.ok(svc('User') === 'mcns' || svc('DynamicUser') === 'yes', 'runs as user mcns');
   assert.equal(svc('StateDirectory'), 'mcns');
-  assert.ok(productionConfig.database.path.startsWith(`/var/lib/${svc('StateDirectory')}/`), 'the database is in the StateDirectory');
+  // ProtectSystem=strict: the service writes only in its StateDirectory and ReadWritePaths.
+  const writable = [`/var/lib/${svc('StateDirectory')}`, ...unitValues('Service', 'ReadWritePaths').flatMap((v) => v.split(/\s+/))];
+  for (const [what, path] of writtenPaths(productionConfig)) {
+    assert.ok(writable.some((w) => path === w || path.startsWith(`${w}/`)), `${what} ${path} is writable under ProtectSystem=strict (${writable.join(', ')})`);
+  }
   const expected: Record<string, string> = {
     AmbientCapabilities: 'CAP_NET_BIND_SERVICE',
     CapabilityBoundingSet: 'CAP_NET_BIND_SERVICE',
