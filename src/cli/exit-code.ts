@@ -41,6 +41,8 @@ const BY_CODE: Readonly<Record<string, ExitCode>> = {
   BAD_TEXT: ExitCode.INVALID,
   UNAUTHENTICATED: ExitCode.AUTH,
   SCHEMA_TOO_NEW: ExitCode.RUNTIME,
+  // ops: a damaged database or snapshot (src/ops/ops-error.ts).
+  CORRUPT: ExitCode.RUNTIME,
   OPEN_FAILED: ExitCode.RUNTIME,
   ADDRESS_IN_USE: ExitCode.RUNTIME,
   // The server layer's PERMISSION_DENIED is EACCES on bind, a system problem; the

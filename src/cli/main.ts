@@ -24,6 +24,10 @@ import type { ZoneExportOptions } from './zone-export.js';
 import type { ZoneGetOptions } from './zone-get.js';
 import type { ZoneImportOptions } from './zone-import.js';
 import type { ZoneListOptions } from './zone-list.js';
+import type { IntegrityCheckOptions } from './integrity-check.js';
+import type { ReplayOptions } from './replay.js';
+import type { RestoreOptions } from './restore.js';
+import type { SnapshotOptions } from './snapshot.js';
 
 /** The package version, from package.json. */
 export const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -54,12 +58,15 @@ function addRemoteOptions(cmd: Command): void {
       addRemoteOptions(sub);
       continue;
     }
-    if (sub.name() === 'serve' || sub.name() === 'help') continue;
+    if (sub.name() === 'serve' || sub.name() === 'help' || LOCAL_VERBS.has(sub.name())) continue;
     sub.addOption(new Option('--addr <url>', `management API address (default: $MCNS_ADDR, else ${DEFAULT_ADDR})`))
       .addOption(new Option('--token <token>', 'API token mcns_<id>_<secret> (default: $MCNS_TOKEN)'))
       .addOption(new Option('--ca-cert <file>', 'PEM CA the server certificate must chain to, e.g. <data dir>/tls/ca.pem (default: $MCNS_CA_CERT)'));
   }
 }
+
+/** Verbs that work on the database files (and reach a running server through them), never through the API. */
+const LOCAL_VERBS: ReadonlySet<string> = new Set(['snapshot', 'restore', 'integrity-check', 'replay']);
 
 /** The API address when neither --addr nor MCNS_ADDR is given (api-client.ts's DEFAULT_API_ADDR, not imported so help stays light). */
 const DEFAULT_ADDR = 'https://127.0.0.1:8443';
@@ -232,6 +239,33 @@ The words after TYPE are ONE record's RDATA ("10 mail.example.com."); each
     .option('--limit <n>', 'at most this many entries (default 50)')
     .addOption(jsonOption())
     .action(runVerb(async (opts: AuditOptions) => (await import('./audit.js')).audit(opts, io)));
+
+  program.command('snapshot')
+    .description('copy the database consistently (online; the server may be running) to [backup] dir, check it, prune old ones')
+    .option('-c, --config <file>', 'config file (default: the embedded default)')
+    .addOption(jsonOption())
+    .action(runVerb(async (opts: SnapshotOptions) => (await import('./snapshot.js')).snapshot(opts, io)));
+  program.command('restore')
+    .description('make a snapshot the database (refuses a corrupt or foreign file); a running server swaps it in without stopping DNS')
+    .argument('<file>', 'snapshot, e.g. /srv/mcns/backups/mcns-20261122-184500.db')
+    .option('-c, --config <file>', 'config file (default: the embedded default)')
+    .option('--timeout <duration>', 'wait this long for a running server (default 60s)')
+    .addOption(jsonOption())
+    .action(runVerb(async (file: string, opts: RestoreOptions) => (await import('./restore.js')).restore(file, opts, io)));
+  program.command('integrity-check')
+    .description('check the database: SQLite integrity and foreign keys, one SOA and some NS per apex, serials, journal; prints "ok" (exit 0) or each problem (exit 5)')
+    .option('-c, --config <file>', 'config file (default: the embedded default)')
+    .option('--file <db>', 'check this database file instead (e.g. a snapshot)')
+    .addOption(jsonOption())
+    .action(runVerb(async (opts: IntegrityCheckOptions) => (await import('./integrity-check.js')).integrityCheck(opts, io)));
+  program.command('replay')
+    .description('re-apply the changes logged after the database\'s state (after a restore); stops on a gap before applying anything')
+    .option('-c, --config <file>', 'config file (default: the embedded default)')
+    .option('--from-file <file>', 'read this change-log file instead of [backup] journal_dir (repeat, oldest first)', collect)
+    .option('--dry-run', 'print what would be applied, change nothing')
+    .option('--timeout <duration>', 'wait this long for a running server (default 60s)')
+    .addOption(jsonOption())
+    .action(runVerb(async (opts: ReplayOptions) => (await import('./replay.js')).replay(opts, io)));
 
   addRemoteOptions(program);
 
