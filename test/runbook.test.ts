@@ -10,6 +10,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { MCNS_BIN, REPO_ROOT } from './helpers/start-mcns.js';
 import { checkMention, findMcnsMentions, helpReader, type McnsMention } from './runbook/cli-references.js';
+import { startKnotUpstream } from './forward/knot-upstream.js';
 import { createLiveInstance } from './runbook/live-instance.js';
 import { parseRunbook, type RunbookBlock } from './runbook/parse-runbook.js';
 import { runBlock } from './runbook/run-block.js';
@@ -28,8 +29,18 @@ const REQUIRED_SECTIONS = [
   'Port 53 already in use', 'Escalation',
 ];
 
-/** Tools the runnable blocks call besides mcns. */
-const TOOLS = ['bash', 'dig', 'curl', 'openssl', 'ss', 'jq', 'grep'];
+/** Tools the runnable blocks call besides mcns (knotd is the forwarding upstream). */
+const TOOLS = ['bash', 'dig', 'curl', 'openssl', 'ss', 'jq', 'grep', 'knotd'];
+
+/** The zone the upstream serves, for the forwarded queries of the runbook. */
+const UPSTREAM_ZONE = [
+  '$TTL 300',
+  '@ IN SOA ns.example.org. hostmaster.example.org. 1 3600 600 86400 300',
+  '@ IN NS ns.example.org.',
+  '@ IN A 192.0.2.80',
+  'ns IN A 192.0.2.53',
+  '',
+].join('\n');
 
 /** Where a block is, for messages: its headings and line. */
 function where(block: RunbookBlock): string {
@@ -147,8 +158,18 @@ test('the runnable blocks succeed, in order, against a live mcns', { timeout: 15
   const runnable = runbook.blocks.filter((b) => b.mode === 'run');
   assert.ok(runnable.length >= 20, `only ${runnable.length} runnable blocks`);
 
+  // The upstream for "DNS not resolving" step 3: a real knotd serving example.org.
+  const upstream = await startKnotUpstream([{ origin: 'example.org.', text: UPSTREAM_ZONE }]);
   const zoneFile = join(REPO_ROOT, 'examples', 'example.com.zone');
-  const live = await createLiveInstance({ productionConfig: join(REPO_ROOT, 'deploy', 'mcns.production.toml'), zone: 'example.com.', zoneFile });
+  const live = await createLiveInstance({
+    productionConfig: join(REPO_ROOT, 'deploy', 'mcns.production.toml'),
+    zone: 'example.com.',
+    zoneFile,
+    extraToml: `[forward]\nupstreams = [${JSON.stringify(upstream.address)}]\n`,
+  }).catch(async (err: unknown) => {
+    await upstream.close();
+    throw err;
+  });
   try {
     await live.start();
     const vars = live.variables();
@@ -190,5 +211,6 @@ test('the runnable blocks succeed, in order, against a live mcns', { timeout: 15
     throw new Error(`${(err as Error).message}\n--- mcns logs ---\n${live.logs()}`);
   } finally {
     await live.close();
+    await upstream.close();
   }
 });

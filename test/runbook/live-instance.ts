@@ -47,6 +47,8 @@ export interface LiveInstanceOptions {
   /** Zone origin and file imported before the first start. */
   readonly zone: string;
   readonly zoneFile: string;
+  /** TOML appended after the production config is moved (e.g. a [forward] table naming a test upstream). */
+  readonly extraToml?: string;
   /** Budget for each start. */
   readonly readyTimeoutMs?: number;
 }
@@ -112,7 +114,7 @@ export async function createLiveInstance(opts: LiveInstanceOptions): Promise<Liv
 
   const doc = await relocate(parseToml(readFileSync(opts.productionConfig, 'utf8')), dirs, new Map());
   const configPath = join(dirs.etc, 'mcns.toml');
-  writeFileSync(configPath, stringifyToml(doc as Record<string, unknown>));
+  writeFileSync(configPath, `${stringifyToml(doc as Record<string, unknown>)}\n${opts.extraToml ?? ''}\n`);
   const config = loadConfig({ path: configPath, cwd: work });
   const data = dirname(config.database.path);
   const dnsPort = config.dns.listen[0]?.port ?? 0;
