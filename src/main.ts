@@ -13,6 +13,7 @@ import type { Logger } from './log/index.js';
 import { createMetrics, createMetricsServer, readGitCommit, type Metrics, type MetricsServer } from './metrics/index.js';
 import { createQueryEngine } from './query/index.js';
 import { createDnsServer, type DnsServer } from './server/index.js';
+import { backupLayout, checkDatabaseAtStart, startOps, type OpsRuntime } from './ops/index.js';
 import { createManagementService, type ManagementService } from './service/index.js';
 import { importZoneFile, openStore, TokenStore, type Store } from './store/index.js';
 import { nameFromText, nameToText, type Name } from './wire/index.js';
@@ -95,10 +96,13 @@ export interface RunningServer {
 export async function startServer(config: Config, deps: ServerDeps): Promise<RunningServer> {
   const log = deps.logger;
   const now = deps.now ?? (() => new Date());
+  // ops: refuse a damaged database with one line naming it and the runbook section (quick_check only: fast on any size).
+  checkDatabaseAtStart(config.database.path);
   const store = openStore(config.database.path, deps.now === undefined ? {} : { now: deps.now });
   let server: DnsServer | null = null;
   let management: Management | null = null;
   let forwarder: Forwarder | null = null;
+  let ops: OpsRuntime | null = null;
   // metrics (src/metrics/README.md): one registry; each family tracks its source once that is made.
   const metrics = createMetrics({ version: packageVersion(), commit: readGitCommit(dirname(PACKAGE_JSON)) });
   let metricsServer: MetricsServer | null = null;
@@ -141,8 +145,15 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
     metrics.trackStorage(store.path, join(dirname(store.path), 'backups'));
     const listening = [...new Set(server.addresses().map((a) => listenAddressText(a)))];
     const upstreamCache = forwarder;
-    // A zone that changes (or appears) may shadow names the forwarder has cached.
-    const onZoneChanged = upstreamCache === null ? undefined : (origin: Name): void => { upstreamCache.flush(origin, true); };
+    // ops (src/ops/README.md): the change log, the snapshot schedule, restore and replay requests from the CLI.
+    const opsRuntime = startOps({ store, zones, layout: backupLayout(config.database.path, config.backup), log: log.child({ layer: 'ops' }), now });
+    ops = opsRuntime;
+    // The change log is written (one fsync per batch) before the write path answers anyone; then a zone that
+    // changes (or appears) may shadow names the forwarder has cached.
+    const onZoneChanged = (origin: Name): void => {
+      opsRuntime.onZoneChanged();
+      upstreamCache?.flush(origin, true);
+    };
     management = await startManagement(config, deps, store, zones, now, () =>
       zonesLoaded ? { ready: true, reason: '' } : { ready: false, reason: 'zones are loading' }, metrics, onZoneChanged);
     if (config.metrics.listen !== null) {
@@ -171,6 +182,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
       close: () => {
         closing ??= (scrape === null ? Promise.resolve() : scrape.close())
           .finally(() => api.close())
+          .finally(() => opsRuntime.close())
           .finally(() => running.close())
           .finally(() => {
             upstreamCache?.close();
@@ -183,6 +195,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
   } catch (err) {
     if (metricsServer !== null) await metricsServer.close();
     if (management !== null) await management.close().catch(() => undefined);
+    await ops?.close().catch(() => undefined);
     if (server !== null) await server.close().catch(() => undefined);
     forwarder?.close();
     store.close();
