@@ -1,7 +1,7 @@
 // The composition root: the only place that wires config, store, zones, query
 // engine and transports together (DESIGN.md "Layers").
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   createGrpcServer, createRestServer, openApiTls, type ApiTls, type GrpcServer, type RestServer, type TlsReloadResult,
@@ -142,7 +142,8 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
     await server.start();
     metrics.trackDns(server, engine);
     metrics.trackZones(() => zones.list().map((z) => ({ zone: nameToText(z.origin), serial: z.serial, records: z.recordCount })));
-    metrics.trackStorage(store.path, join(dirname(store.path), 'backups'));
+    metrics.trackStorage(store.path, config.backup.dir);
+    if (forwarder !== null) metrics.trackForwarder(forwarder);
     const listening = [...new Set(server.addresses().map((a) => listenAddressText(a)))];
     const upstreamCache = forwarder;
     // ops (src/ops/README.md): the change log, the snapshot schedule, restore and replay requests from the CLI.

@@ -13,6 +13,7 @@ import { dig } from './helpers/dig.js';
 import { queryUdp } from './helpers/dns-client.js';
 import { freePort } from './helpers/free-port.js';
 import { REPO_ROOT, startMcns, type McnsProcess } from './helpers/start-mcns.js';
+import { startKnotUpstream, type KnotUpstream } from './forward/knot-upstream.js';
 
 const SERIAL = 2026112201;
 const ZONE = `$ORIGIN example.com.
@@ -181,8 +182,8 @@ describe('mcns serve metrics', () => {
     const without = parseExposition((await httpGet(metricsUrl)).body);
     assert.equal(valueOf(without, 'mcns_snapshot_newest_age_seconds'), undefined);
     mkdirSync(join(mcns.dir, 'backups'), { recursive: true });
-    writeFileSync(join(mcns.dir, 'backups', 'mcns-20261122T000000Z.db'), 'snapshot');
-    writeFileSync(join(mcns.dir, 'backups', 'partial.db.tmp'), 'being written');
+    writeFileSync(join(mcns.dir, 'backups', 'mcns-20261122-000000.db'), 'snapshot');
+    writeFileSync(join(mcns.dir, 'backups', 'mcns-20261122-000001.db.partial'), 'being written');
     const age = valueOf(parseExposition((await httpGet(metricsUrl)).body), 'mcns_snapshot_newest_age_seconds');
     assert.ok(age !== undefined && age >= 0 && age < 60, `age ${age}`);
   });
@@ -210,6 +211,54 @@ describe('mcns serve metrics', () => {
     if (r.error !== undefined && (r.error as NodeJS.ErrnoException).code === 'ENOENT') {
       assert.fail('promtool is not installed (Debian package prometheus)');
     }
+    assert.equal(`${r.stdout}${r.stderr}`, '');
+    assert.equal(r.status, 0);
+  });
+});
+
+describe('mcns serve metrics with forwarding to a real upstream (knotd)', () => {
+  let knot: KnotUpstream;
+  let mcns: McnsProcess;
+  let metricsUrl: string;
+
+  before(async () => {
+    knot = await startKnotUpstream([{
+      origin: 'fwd.test.',
+      text: '$ORIGIN fwd.test.\n$TTL 300\n@ IN SOA ns admin 1 7200 900 1209600 60\n@ IN NS ns\nns IN A 192.0.2.53\nwww IN A 192.0.2.1\n',
+    }]);
+    const metricsPort = await freePort();
+    metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
+    mcns = await startMcns({
+      zones: { 'example.com.': ZONE },
+      configExtra: `[metrics]\nlisten_addr = "127.0.0.1:${metricsPort}"\n[forward]\nupstreams = ["${knot.address}"]\n`,
+    });
+  });
+
+  after(async () => {
+    await mcns?.stop();
+    await knot?.close();
+  });
+
+  it('shows the upstream\'s queries, answers and latency, and the forwarder\'s cache, and passes promtool', async () => {
+    const port = String(mcns.port);
+    for (let i = 0; i < 3; i++) {
+      const r = await dig(['@127.0.0.1', '-p', port, '+rd', 'www.fwd.test', 'A']);
+      assert.equal(r.status, 'NOERROR', r.output);
+    }
+    const text = (await httpGet(metricsUrl)).body;
+    const samples = parseExposition(text);
+    const upstream = { upstream: knot.address };
+    assert.equal(valueOf(samples, 'mcns_forward_upstream_queries_total', upstream), 1, 'asked once, then cached');
+    assert.equal(valueOf(samples, 'mcns_forward_upstream_answers_total', upstream), 1);
+    assert.equal(valueOf(samples, 'mcns_forward_upstream_failures_total', upstream), 0);
+    assert.equal(valueOf(samples, 'mcns_forward_upstream_up', upstream), 1);
+    assert.equal(valueOf(samples, 'mcns_forward_upstream_latency_seconds_count', upstream), 1);
+    assert.equal(valueOf(samples, 'mcns_forward_cache_misses_total'), 1);
+    assert.equal(valueOf(samples, 'mcns_forward_cache_entries'), 1);
+    assert.ok((valueOf(samples, 'mcns_forward_cache_bytes') ?? 0) > 0);
+    assert.equal(valueOf(samples, 'mcns_dns_forwarded_requests_total'), 3);
+    assert.equal(valueOf(samples, 'mcns_dns_responses_total', { transport: 'udp', qtype: 'A', rcode: 'NOERROR' }), 3);
+    const r = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
     assert.equal(`${r.stdout}${r.stderr}`, '');
     assert.equal(r.status, 0);
   });

@@ -104,7 +104,7 @@ test('the forwarder\'s millisecond histogram becomes seconds with the same cumul
   metrics.close();
 });
 
-test('storage: database and WAL sizes, and the newest snapshot\'s age (ignoring hidden and .tmp entries), or none', async () => {
+test('storage: database and WAL sizes, and the newest snapshot\'s age (ignoring hidden, .partial and .tmp entries), or none', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mcns-metrics-'));
   try {
     const db = join(dir, 'mcns.db');
@@ -128,6 +128,7 @@ test('storage: database and WAL sizes, and the newest snapshot\'s age (ignoring 
     at('newer.db', 600);
     at('.hidden', 5);
     at('writing.db.tmp', 1);
+    at('mcns-20261122-120000.db.partial', 1);
     text = await metrics.render();
     assert.deepEqual(lines(text, 'mcns_database_wal_size_bytes'), ['mcns_database_wal_size_bytes 100']);
     assert.deepEqual(lines(text, 'mcns_snapshot_newest_age_seconds'), ['mcns_snapshot_newest_age_seconds 600']);

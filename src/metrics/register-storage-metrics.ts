@@ -10,7 +10,7 @@ import { registerPulled } from './pulled-metric.js';
 export interface StorageSource {
   /** The SQLite file; its WAL is `<path>-wal`. */
   readonly databasePath: string;
-  /** The directory snapshots are written to (`<database dir>/backups`). */
+  /** The directory snapshots are written to ([backup] dir). */
   readonly backupsDir: string;
   /** The clock, ms since the epoch. */
   readonly now: () => number;
@@ -42,8 +42,8 @@ async function fileSize(path: string): Promise<number | null> {
 
 /**
  * The latest modification time (ms) of the entries of `dir`, or null when it has
- * none or does not exist. Hidden entries and ones ending in ".tmp" (a snapshot
- * being written) do not count.
+ * none or does not exist. Hidden entries and ones ending in ".partial" or ".tmp"
+ * (a snapshot being written) do not count.
  */
 async function newestModification(dir: string): Promise<number | null> {
   let names: string[];
@@ -54,7 +54,7 @@ async function newestModification(dir: string): Promise<number | null> {
   }
   let newest: number | null = null;
   for (const name of names) {
-    if (name.startsWith('.') || name.endsWith('.tmp')) continue;
+    if (name.startsWith('.') || name.endsWith('.partial') || name.endsWith('.tmp')) continue;
     try {
       const mtime = (await stat(join(dir, name))).mtimeMs;
       if (newest === null || mtime > newest) newest = mtime;
