@@ -21,7 +21,7 @@ export interface IntegrityCheckOptions {
 export async function integrityCheck(options: IntegrityCheckOptions, io: CliIo): Promise<number> {
   let path: string;
   if (options.file !== undefined) {
-    if (options.config !== undefined) throw new CliError('USAGE', 'give --config or --file, not both');
+    // --file wins over --config: the configured database is not read then.
     path = resolve(io.cwd, options.file);
   } else {
     path = loadConfig({ path: options.config, cwd: io.cwd }).database.path;
