@@ -130,14 +130,14 @@ function chain(zone: string, items: readonly Extract<Item, { marker: false }>[],
     if (!anchored && state === null && rest.at(-1)!.after === null) return done();
     const next = anchored ? rest[0]! : rest.find((x) => x.before !== null && (from === null || serialIsGreater(x.before, from)));
     if (next === undefined) return done(); // the log holds only changes older than the database
-    return `zone "${zone}": it is ${describe(from)}, but the change log's next change (${next.line.where}) starts from ` +
-      `${describe(next.before)}: the changes in between are missing; nothing was replayed`;
+    return `zone "${zone}" ${from === null ? 'does not exist' : `is at serial ${from}`}, but the change log's next change ` +
+      `(${next.line.where}) starts from ${describe(next.before)}: the changes in between are missing; nothing was replayed`;
   }
   let serial = from;
   const lines: ChangeLogLine[] = [];
   for (const item of rest.slice(first)) {
     if (item.before !== serial) {
-      return `zone "${zone}": after ${describe(serial)} the change log continues with a change from ${describe(item.before)} ` +
+      return `zone "${zone}": after ${describe(serial)} the change log goes on with a change from ${describe(item.before)} ` +
         `(${item.line.where}): the changes in between are missing; nothing was replayed`;
     }
     lines.push(item.line);
@@ -147,5 +147,5 @@ function chain(zone: string, items: readonly Extract<Item, { marker: false }>[],
 }
 
 function describe(serial: number | null): string {
-  return serial === null ? 'absent (no such zone)' : `at serial ${serial}`;
+  return serial === null ? 'no zone (deleted)' : `serial ${serial}`;
 }
