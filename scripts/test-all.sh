@@ -5,8 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-peers.sh
+# `npm install` rather than `npm ci`: the lock cannot list every platform's copy of
+# buf's optional binary (the registry here serves only some), and `npm ci` refuses a
+# lock without them; `npm install` installs the same locked versions.
 if [ ! -d node_modules/better-sqlite3/build ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
+  npm install --no-audit --no-fund
 fi
 npm run --silent build
 exec bash scripts/test.sh "$@"
