@@ -173,6 +173,13 @@ function grpcDriver(api: McnsApi): Driver {
       await c.tokens.revokeToken({ id: i.id });
       return {};
     },
+    flushCache: async (c, i) => ({ flushed: (await c.admin.flushCache(omit({ name: i.name, subtree: i.subtree }))).flushed }),
+    showCache: async (c, i) => ({
+      entries: (await c.admin.showCache({ name: i.name })).entries.map((e) => ({
+        type: e.type, class: e.class, rcode: e.rcode, negative: e.negative, ttlRemaining: e.ttlRemaining, stale: e.stale,
+        dnssecOk: e.dnssecOk, checkingDisabled: e.checkingDisabled, bytes: e.bytes,
+      })),
+    }),
   };
   return {
     name: 'gRPC',
@@ -258,6 +265,9 @@ function cliDriver(api: McnsApi): Driver {
       ...(i.ttlSeconds === undefined ? [] : ['--ttl', `${i.ttlSeconds}s`])], (o) => o as OperationIO['createToken']['output']],
     listTokens: () => [['token', 'list'], (o) => ({ items: o as TokenView[], nextPageToken: '' })],
     revokeToken: (i) => [['token', 'revoke', i.id], () => ({})],
+    flushCache: (i) => [['cache', 'flush', ...(i.name === undefined ? [] : [i.name]), ...(i.subtree === true ? ['--subtree'] : [])],
+      (o) => o as OperationIO['flushCache']['output']],
+    showCache: (i) => [['cache', 'show', i.name], (o) => ({ entries: o as OperationIO['showCache']['output']['entries'] })],
   };
   return {
     name: 'CLI',
@@ -545,6 +555,20 @@ const STEPS: readonly Step[] = [
       assert.equal(byName.get('battery-viewer')?.revokedAt, null);
       assert.ok(!JSON.stringify(tokens).includes(ctx.viewer.slice(-20)), 'no secret in the list');
       fails(await ctx.driver.call('revokeToken', { id: '0123456789abcdef' }, ctx.admin), 'NOT_FOUND', 'revoke unknown');
+    },
+  },
+  {
+    name: 'the forwarder\'s cache without [forward] upstreams: FAILED_PRECONDITION naming the key; flushing needs admin',
+    async run(ctx) {
+      const off = 'forwarding is off: no cache to';
+      const flushed = await ctx.driver.call('flushCache', { name: 'www.example.net.', subtree: true }, ctx.admin);
+      fails(flushed, 'FAILED_PRECONDITION', 'flushCache');
+      assert.ok(!flushed.ok && flushed.message.includes(`${off} flush (set [forward] upstreams)`), 'flushCache message');
+      const shown = await ctx.driver.call('showCache', { name: 'www.example.net.' }, ctx.viewer);
+      fails(shown, 'FAILED_PRECONDITION', 'showCache');
+      assert.ok(!shown.ok && shown.message.includes(`${off} show (set [forward] upstreams)`), 'showCache message');
+      fails(await ctx.driver.call('flushCache', {}, ctx.viewer), 'PERMISSION_DENIED', 'flushCache as viewer');
+      fails(await ctx.driver.call('showCache', { name: 'a..b' }, ctx.viewer), 'INVALID_ARGUMENT', 'showCache bad name', 'name');
     },
   },
   {

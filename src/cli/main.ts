@@ -7,6 +7,8 @@ import { processIo, type CliIo } from './cli-io.js';
 import { ExitCode } from './exit-code.js';
 import { reportError } from './report-error.js';
 import type { AuditOptions } from './audit.js';
+import type { CacheFlushOptions } from './cache-flush.js';
+import type { CacheShowOptions } from './cache-show.js';
 import type { RecordAddOptions } from './record-add.js';
 import type { RecordApplyOptions } from './record-apply.js';
 import type { RecordDeleteOptions } from './record-delete.js';
@@ -239,6 +241,21 @@ The words after TYPE are ONE record's RDATA ("10 mail.example.com."); each
     .option('--limit <n>', 'at most this many entries (default 50)')
     .addOption(jsonOption())
     .action(runVerb(async (opts: AuditOptions) => (await import('./audit.js')).audit(opts, io)));
+
+  const cache = program.command('cache')
+    .description('the forwarder\'s cache of upstream answers (needs [forward] upstreams), through the API');
+  cache.command('flush')
+    .description('drop cached answers: NAME\'s, NAME\'s and everything below it (--subtree), or all (no NAME) (admin)')
+    .argument('[name]', 'domain name, always absolute, e.g. host.example.org')
+    .option('--subtree', 'also every name below NAME')
+    .addOption(jsonOption())
+    .addHelpText('after', '\nExamples:\n  mcns cache flush new.example.org           a stale NXDOMAIN for a name just added upstream\n  mcns cache flush example.org --subtree\n  mcns cache flush')
+    .action(runVerb(async (name: string | undefined, opts: CacheFlushOptions) => (await import('./cache-flush.js')).cacheFlush(name, opts, io)));
+  cache.command('show')
+    .description('the answers cached for one name: type, rcode, seconds left, stale')
+    .argument('<name>', 'domain name, always absolute')
+    .addOption(jsonOption())
+    .action(runVerb(async (name: string, opts: CacheShowOptions) => (await import('./cache-show.js')).cacheShow(name, opts, io)));
 
   program.command('snapshot')
     .description('copy the database consistently (online; the server may be running) to [backup] dir, check it, prune old ones')

@@ -442,6 +442,8 @@ const SAMPLE_INPUT: { readonly [N in OperationName]: OperationIO[N]['input'] } =
   createToken: { name: 'new', role: 'viewer' },
   listTokens: {},
   revokeToken: { id: 't1' },
+  flushCache: { name: 'www.example.net.' },
+  showCache: { name: 'www.example.net.' },
 };
 
 /** What the authorization rules expect of `principal` calling `spec`: allowed, or the refusal's code. */

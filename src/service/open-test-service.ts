@@ -5,10 +5,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, type Store } from '../store/index.js';
+import { nameIsAtOrBelow, nameLower, type Name } from '../wire/index.js';
 import { ZoneTable } from '../zone/index.js';
 import { createManagementService, type ManagementService, type ManagementServiceDeps } from './create-management-service.js';
 import type { OperationIO } from './operations.js';
-import type { TokenAdmin } from './service-context.js';
+import type { CacheEntryReport, ForwarderCache, TokenAdmin } from './service-context.js';
 import { ServiceError, type CreatedToken, type Principal, type TokenView } from './types.js';
 
 /** The fixed time of test services: dateSerial is 2026112200, a new zone's serial 2026112201. */
@@ -58,6 +59,33 @@ export function memoryTokenAdmin(): TokenAdmin {
   };
 }
 
+/** A ForwarderCache kept in memory: `put` adds what the forwarder would have cached. */
+export interface MemoryForwarderCache extends ForwarderCache {
+  put(name: Name, entry: CacheEntryReport): void;
+}
+
+/** A ForwarderCache over a Map of lowercased names, flushed as the forwarder's is. */
+export function memoryForwarderCache(): MemoryForwarderCache {
+  const byName = new Map<Name, CacheEntryReport[]>();
+  return {
+    put(name, entry) {
+      const key = nameLower(name);
+      byName.set(key, [...(byName.get(key) ?? []), entry]);
+    },
+    flush(name, subtree) {
+      let n = 0;
+      for (const [key, list] of byName) {
+        if (name === undefined || (subtree ? nameIsAtOrBelow(key, nameLower(name)) : key === nameLower(name))) {
+          n += list.length;
+          byName.delete(key);
+        }
+      }
+      return n;
+    },
+    show: (name) => byName.get(nameLower(name)) ?? [],
+  };
+}
+
 /** Opens a test service; `extra` overrides dependencies. */
 export function openTestService(extra: Partial<ManagementServiceDeps> = {}): TestService {
   const dir = mkdtempSync(join(tmpdir(), 'mcns-service-'));
@@ -67,7 +95,7 @@ export function openTestService(extra: Partial<ManagementServiceDeps> = {}): Tes
   const changed: string[] = [];
   const service = createManagementService({
     store, zones, now: () => TEST_NOW, readiness: () => ({ ready: true, reason: 'zones loaded' }), tokens: memoryTokenAdmin(),
-    onZoneChanged: (origin) => changed.push(JSON.stringify(origin)), ...extra,
+    cache: memoryForwarderCache(), onZoneChanged: (origin) => changed.push(JSON.stringify(origin)), ...extra,
   });
   return {
     service, store, zones, path, changed,

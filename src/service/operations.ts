@@ -3,7 +3,7 @@
 // their routes from this table; `invoke` authorizes from it, so no adapter can
 // forget a check. Inputs and outputs are plain values (./types.ts).
 import type {
-  AuditEntry, ChangeResult, CreatedToken, Page, Permission, Role, RRsetChange, RRsetView, TokenView, ZoneView,
+  AuditEntry, CachedAnswerView, ChangeResult, CreatedToken, Page, Permission, Role, RRsetChange, RRsetView, TokenView, ZoneView,
 } from './types.js';
 
 /** Inputs and outputs of every operation, by name. Zone and owner names are presentation text. */
@@ -45,6 +45,8 @@ export interface OperationIO {
   };
   listTokens: { input: { pageSize?: number; pageToken?: string }; output: Page<TokenView> };
   revokeToken: { input: { id: string }; output: Record<string, never> };
+  flushCache: { input: { name?: string; subtree?: boolean }; output: { flushed: number } };
+  showCache: { input: { name: string }; output: { entries: readonly CachedAnswerView[] } };
 }
 
 /** The name of an operation. */
@@ -109,6 +111,11 @@ export const OPERATIONS: readonly OperationSpec[] = [
     rest: { method: 'GET', path: '/v1/tokens' }, grpc: { service: 'TokenService', method: 'ListTokens' }, cli: 'token list' },
   { name: 'revokeToken', summary: 'revoke an API token', permission: 'admin', zoneScoped: false,
     rest: { method: 'DELETE', path: '/v1/tokens/{id}' }, grpc: { service: 'TokenService', method: 'RevokeToken' }, cli: 'token revoke' },
+  // admin, not write: a flush changes what every client of the forwarder is answered (and costs upstream queries).
+  { name: 'flushCache', summary: 'drop forwarded answers from the cache: one name, a subtree, or all', permission: 'admin', zoneScoped: false,
+    rest: { method: 'POST', path: '/v1/cache/flush' }, grpc: { service: 'AdminService', method: 'FlushCache' }, cli: 'cache flush' },
+  { name: 'showCache', summary: 'the forwarded answers cached for one name', permission: 'read', zoneScoped: false,
+    rest: { method: 'GET', path: '/v1/cache/{name}' }, grpc: { service: 'AdminService', method: 'ShowCache' }, cli: 'cache show' },
 ];
 
 /** The row for one operation. */

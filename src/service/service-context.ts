@@ -1,6 +1,7 @@
 // What every service method works with: the store, the zone table, the clock, the
-// one write path and the token store. Made once by createManagementService.
+// one write path, the token store and the forwarder's cache. Made once by createManagementService.
 import type { Store } from '../store/index.js';
+import type { Name } from '../wire/index.js';
 import type { ZoneTable } from '../zone/index.js';
 import type { OperationIO } from './operations.js';
 import type { CreatedToken, TokenView } from './types.js';
@@ -20,6 +21,28 @@ export interface TokenAdmin {
   revoke(id: string, now: Date): void | Promise<void>;
 }
 
+/** One entry of the forwarder's cache as the forwarder reports it (src/forwarder CacheEntryView). */
+export interface CacheEntryReport {
+  readonly type: number;
+  readonly class: number;
+  readonly rcode: number;
+  readonly negative: boolean;
+  /** Seconds until expiry; negative once expired. */
+  readonly ttlLeft: number;
+  readonly stale: boolean;
+  readonly dnssecOk: boolean;
+  readonly checkingDisabled: boolean;
+  readonly bytes: number;
+}
+
+/** The forwarder's answer cache, as the service needs it; main passes the Forwarder itself. */
+export interface ForwarderCache {
+  /** Drops every entry (no name), one name's entries, or a subtree's; returns how many went. */
+  flush(name: Name | undefined, subtree: boolean): number;
+  /** The entries cached for one name. */
+  show(name: Name): readonly CacheEntryReport[];
+}
+
 /** Shared by the service's methods. */
 export interface ServiceContext {
   readonly store: Store;
@@ -28,6 +51,8 @@ export interface ServiceContext {
   /** The one write path (commit-change.ts): resolves once the change is durable and visible in DNS. */
   readonly commit: (request: ChangeRequest) => Promise<CommitOutcome>;
   readonly tokens: TokenAdmin | undefined;
+  /** The forwarder's cache; undefined when forwarding is off. */
+  readonly cache: ForwarderCache | undefined;
   /** Readiness for the `ready` operation. */
   readonly readiness: () => { ready: boolean; reason: string };
 }

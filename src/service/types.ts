@@ -123,3 +123,28 @@ export interface CreatedToken {
   readonly token: TokenView;
   readonly secret: string;
 }
+
+/**
+ * One entry of the forwarder's answer cache as `showCache` lists it. The cache
+ * keys an answer by name, type, class, DO and CD, so one name may have several.
+ */
+export interface CachedAnswerView {
+  /** Type mnemonic ("A", "TYPE65280"). */
+  readonly type: string;
+  /** Class mnemonic ("IN"). */
+  readonly class: string;
+  /** Rcode mnemonic the upstream gave ("NOERROR", "NXDOMAIN"). */
+  readonly rcode: string;
+  /** NXDOMAIN or NODATA, kept for the SOA's negative TTL (RFC 2308 5). */
+  readonly negative: boolean;
+  /** Seconds until the entry expires; negative once expired (then `stale` tells whether it may still be served). */
+  readonly ttlRemaining: number;
+  /** Expired but still servable under serve-stale (RFC 8767). */
+  readonly stale: boolean;
+  /** Asked with DO set (RFC 3225). */
+  readonly dnssecOk: boolean;
+  /** Asked with CD set (RFC 4035 3.2.2). */
+  readonly checkingDisabled: boolean;
+  /** Bytes the entry holds. */
+  readonly bytes: number;
+}

@@ -7,7 +7,10 @@ import type {
   AuditEntry, ChangeResult, OperationIO, OperationName, Role, RRsetChange, RRsetView, TokenView, ZoneView,
 } from '../../service/index.js';
 import { omitUndefined } from './omit-undefined.js';
-import { HealthRequestSchema, HealthResponseSchema, ReadyRequestSchema, ReadyResponseSchema } from './gen/mcns/v1/admin_pb.js';
+import {
+  FlushCacheRequestSchema, FlushCacheResponseSchema, HealthRequestSchema, HealthResponseSchema, ReadyRequestSchema, ReadyResponseSchema,
+  ShowCacheRequestSchema, ShowCacheResponseSchema,
+} from './gen/mcns/v1/admin_pb.js';
 import { ListAuditRequestSchema, ListAuditResponseSchema } from './gen/mcns/v1/audit_pb.js';
 import {
   AddRecordsRequestSchema, AddRecordsResponseSchema, ApplyChangesRequestSchema, ApplyChangesResponseSchema,
@@ -161,4 +164,10 @@ export const OPERATION_CODECS: { readonly [N in OperationName]: OperationCodec<N
     (req) => omitUndefined({ pageSize: req.pageSize, pageToken: req.pageToken }),
     (out) => ({ tokens: out.items.map(tokenOut), nextPageToken: out.nextPageToken })),
   revokeToken: codec(RevokeTokenRequestSchema, RevokeTokenResponseSchema, (req) => ({ id: req.id }), () => ({})),
+  flushCache: codec(FlushCacheRequestSchema, FlushCacheResponseSchema,
+    (req) => omitUndefined({ name: req.name, subtree: req.subtree }),
+    (out) => ({ flushed: out.flushed })),
+  showCache: codec(ShowCacheRequestSchema, ShowCacheResponseSchema,
+    (req) => ({ name: req.name }),
+    (out) => ({ entries: out.entries.map((e) => ({ ...e })) })),
 };

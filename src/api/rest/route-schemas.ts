@@ -27,6 +27,7 @@ export interface RouteSchema {
 
 // Presentation names may escape every octet as \DDD, so 255 octets take up to 1020 characters.
 const NAME_TEXT = Type.String({ minLength: 1, maxLength: 1100, description: 'domain name in presentation form, absolute or relative to the zone ("www", "@")' });
+const ABSOLUTE_NAME_TEXT = Type.String({ minLength: 1, maxLength: 1100, description: 'domain name, always absolute ("www.example.com." or "www.example.com")' });
 const ZONE_TEXT = Type.String({ minLength: 1, maxLength: 1100, description: 'zone name ("example.com." or "example.com")' });
 const TYPE_TEXT = Type.String({ minLength: 1, maxLength: 20, description: 'RR type mnemonic ("A", "MX", "TYPE65280")' });
 const RDATA_TEXT = Type.String({ minLength: 1, maxLength: 70_000, description: 'RDATA in presentation form ("192.0.2.10", "10 mail.example.com.")' });
@@ -73,6 +74,18 @@ const TOKEN_VIEW = Type.Object({
   expiresAt: Type.Union([TIME, Type.Null()]),
   revokedAt: Type.Union([TIME, Type.Null()]),
   lastUsedAt: Type.Union([TIME, Type.Null()]),
+});
+
+const CACHED_ANSWER = Type.Object({
+  type: Type.String({ description: 'RR type mnemonic' }),
+  class: Type.String({ description: 'class mnemonic ("IN")' }),
+  rcode: Type.String({ description: 'the upstream\'s rcode ("NOERROR", "NXDOMAIN")' }),
+  negative: Type.Boolean({ description: 'NXDOMAIN or NODATA (RFC 2308)' }),
+  ttlRemaining: Type.Integer({ description: 'seconds until expiry; negative once expired' }),
+  stale: Type.Boolean({ description: 'expired but servable under serve-stale (RFC 8767)' }),
+  dnssecOk: Type.Boolean({ description: 'asked with DO' }),
+  checkingDisabled: Type.Boolean({ description: 'asked with CD' }),
+  bytes: Type.Integer(),
 });
 
 function page(item: TSchema): TSchema {
@@ -193,4 +206,17 @@ export const ROUTE_SCHEMAS: Readonly<Record<OperationName, RouteSchema>> = {
     response: page(TOKEN_VIEW),
   },
   revokeToken: { params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) }, closed), status: 204, response: null },
+  flushCache: {
+    body: Type.Object({
+      name: Type.Optional(ABSOLUTE_NAME_TEXT),
+      subtree: Type.Optional(Type.Boolean({ description: 'also every name below `name`' })),
+    }, closed),
+    status: 200,
+    response: Type.Object({ flushed: Type.Integer({ description: 'entries removed' }) }),
+  },
+  showCache: {
+    params: Type.Object({ name: ABSOLUTE_NAME_TEXT }, closed),
+    status: 200,
+    response: Type.Object({ entries: Type.Array(CACHED_ANSWER) }),
+  },
 };
