@@ -156,7 +156,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
       upstreamCache?.flush(origin, true);
     };
     management = await startManagement(config, deps, store, zones, now, () =>
-      zonesLoaded ? { ready: true, reason: '' } : { ready: false, reason: 'zones are loading' }, metrics, onZoneChanged);
+      zonesLoaded ? { ready: true, reason: '' } : { ready: false, reason: 'zones are loading' }, metrics, onZoneChanged, upstreamCache);
     if (config.metrics.listen !== null) {
       metricsServer = createMetricsServer({ address: config.metrics.listen, metrics, log: log.child({ layer: 'metrics' }) });
       await metricsServer.start();
@@ -218,6 +218,7 @@ async function startManagement(
   config: Config, deps: ServerDeps, store: Store, zones: ZoneTable, now: () => Date,
   readiness: () => { ready: boolean; reason: string }, metrics: Metrics,
   onZoneChanged: ((origin: Name) => void) | undefined,
+  cache: Forwarder | null,
 ): Promise<Management> {
   const log = deps.logger;
   const tls = await openApiTls(config.api, {
@@ -248,7 +249,10 @@ async function startManagement(
         throw err;
       });
     metrics.trackTlsCertificate('api', tls.material);
-    service = createManagementService({ store, zones, now, readiness, tokens, ...(onZoneChanged === undefined ? {} : { onZoneChanged }) });
+    // `mcns cache flush|show` reach the forwarder's cache through the service (none when forwarding is off).
+    service = createManagementService({
+      store, zones, now, readiness, tokens, ...(onZoneChanged === undefined ? {} : { onZoneChanged }), ...(cache === null ? {} : { cache }),
+    });
     rest = await createRestServer({
       service, authenticate, tls: tls.material, address: config.api.restAddr, log, version: packageVersion(),
       onRequestDone: (route, method, status, seconds) => metrics.recordApiRequest(route, method, status, seconds),
