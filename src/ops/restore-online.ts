@@ -2,18 +2,19 @@
 // already copied, checked and migrated the snapshot: prepareRestore). The
 // server keeps its connection and every object holding it: the database as it
 // is goes to <db>.pre-restore through the online backup API (in steps, DNS
-// keeps answering), then one write transaction replaces every table's rows with
-// the snapshot's, then every zone's snapshot is rebuilt and swapped in. DNS
-// answers from the old snapshots until each new one is in; queued API changes
-// apply after the restore, to the restored data.
+// keeps answering), the new zone snapshots are built from the copy (one zone per
+// turn of the event loop), then, at once, one write transaction replaces every
+// table's rows with the copy's and the new snapshots are swapped in. DNS answers
+// from the old snapshots until then; queued API changes apply after the restore,
+// to the restored data.
 import { rmSync } from 'node:fs';
 import type { Logger } from '../log/index.js';
-import { backupDatabase, checkDatabase, replaceDatabaseContent, type Store } from '../store/index.js';
-import type { ZoneTable } from '../zone/index.js';
+import { backupDatabase, checkDatabase, openStore, replaceDatabaseContent, type Store } from '../store/index.js';
+import type { Name } from '../wire/index.js';
+import { buildZoneSnapshot, type ZoneSnapshot, type ZoneTable } from '../zone/index.js';
 import type { BackupLayout } from './backup-layout.js';
 import type { ChangeLogWriter } from './change-log-writer.js';
 import { OpsError } from './ops-error.js';
-import { reloadAllZones } from './reload-all-zones.js';
 import type { RestoreResult } from './restore-offline.js';
 
 /** What restoreOnline works on: the server's own store, zone table and change log. */
@@ -46,10 +47,26 @@ export async function restoreOnline(deps: OnlineRestoreDeps, request: OnlineRest
   }
   for (const suffix of ['', '-journal']) rmSync(`${layout.preRestore}${suffix}`, { force: true });
   await backupDatabase(store, layout.preRestore);
+  // The new snapshots are built from the copy before anything changes, one zone per
+  // turn of the event loop, while DNS answers from the old ones.
+  const built = await buildSnapshots(request.prepared, log);
   // From here to the end, synchronous: no API change can slip in between.
   changes.flush();
   const copied = changes.without(() => replaceDatabaseContent(store, request.prepared));
-  const reload = reloadAllZones(store, zones, log);
+  const failed = [...built.failed];
+  const present = new Set<string>();
+  for (const zone of store.listZoneHeaders()) {
+    present.add(zone.origin);
+    const snapshot = built.snapshots.get(zone.origin);
+    if (snapshot !== undefined && snapshot.serial === zone.serial) zones.set(snapshot);
+    else zones.delete(zone.origin);
+  }
+  let removed = 0;
+  for (const snapshot of zones.list()) {
+    if (present.has(snapshot.origin)) continue;
+    zones.delete(snapshot.origin);
+    removed++;
+  }
   const restored = Object.fromEntries(store.listZoneHeaders().map((z) => [z.name, z.serial]));
   const time = request.now.toISOString();
   changes.appendRestore({ time, file: request.file, zones: restored });
@@ -58,7 +75,29 @@ export async function restoreOnline(deps: OnlineRestoreDeps, request: OnlineRest
     summary: `restored ${request.file} (${Object.keys(restored).length} zones); previous database kept as ${layout.preRestore}`,
   });
   rmSync(request.prepared, { force: true });
-  log.info({ file: request.file, rows: copied.rows, zones: reload.loaded, removed: reload.removed, failed: reload.failed.length },
+  log.info({ file: request.file, rows: copied.rows, zones: built.snapshots.size, removed, failed: failed.length },
     'restored a snapshot into the running server');
-  return { file: request.file, preRestore: layout.preRestore, zones: restored, online: true, warnings: [...reload.failed] };
+  return { file: request.file, preRestore: layout.preRestore, zones: restored, online: true, warnings: failed };
+}
+
+/** Every zone of the database file at `path` as a snapshot, yielding to the event loop between zones. */
+async function buildSnapshots(path: string, log: Logger): Promise<{ snapshots: Map<Name, ZoneSnapshot>; failed: string[] }> {
+  const snapshots = new Map<Name, ZoneSnapshot>();
+  const failed: string[] = [];
+  const copy = openStore(path);
+  try {
+    for (const zone of copy.listZoneHeaders()) {
+      await new Promise((resolve) => setImmediate(resolve));
+      try {
+        snapshots.set(zone.origin, buildZoneSnapshot(zone.origin, copy.loadZoneRecords(zone.id), zone.serial));
+      } catch (err) {
+        // Served no more: its old snapshot would answer with data the database no longer has.
+        failed.push(`zone "${zone.name}" is not served: ${err instanceof Error ? err.message : String(err)}`);
+        log.error({ zone: zone.name, err }, 'zone of the restored snapshot does not load; not served until it is fixed');
+      }
+    }
+  } finally {
+    copy.close();
+  }
+  return { snapshots, failed };
 }

@@ -47,15 +47,27 @@ export function replaceDatabaseContent(store: Store, source: string): ReplaceRes
       columns.set(table, mine);
     }
     const rows: Record<string, number> = {};
-    db.transaction(() => {
-      // Checked once at COMMIT, when every table holds the snapshot's rows.
-      db.pragma('defer_foreign_keys = ON');
-      for (const table of ours) db.prepare(`DELETE FROM main."${table}"`).run();
-      for (const table of ours) {
-        const list = columns.get(table)!.map((c) => `"${c}"`).join(', ');
-        rows[table] = db.prepare(`INSERT INTO main."${table}" (${list}) SELECT ${list} FROM ${ATTACHED}."${table}"`).run().changes;
-      }
-    }).immediate();
+    // Foreign keys off for the copy: with them on, SQLite deletes row by row and counts
+    // each insert against its parent, twice as slow; the whole result is checked with
+    // foreign_key_check before COMMIT instead, and any violation rolls it all back.
+    // Nothing else runs on this connection meanwhile (one thread, no await).
+    const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+    db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        for (const table of ours) db.prepare(`DELETE FROM main."${table}"`).run();
+        for (const table of ours) {
+          const list = columns.get(table)!.map((c) => `"${c}"`).join(', ');
+          rows[table] = db.prepare(`INSERT INTO main."${table}" (${list}) SELECT ${list} FROM ${ATTACHED}."${table}"`).run().changes;
+        }
+        const broken = (db.pragma('main.foreign_key_check') as { table: string; parent: string }[])[0];
+        if (broken !== undefined) {
+          throw new StoreError('INVALID', `snapshot "${source}": a ${broken.table} row refers to a missing ${broken.parent} row; nothing was restored`);
+        }
+      }).immediate();
+    } finally {
+      db.pragma(`foreign_keys = ${foreignKeys === 1 ? 'ON' : 'OFF'}`);
+    }
     return { rows };
   } finally {
     db.exec(`DETACH DATABASE ${ATTACHED}`);
