@@ -21,7 +21,9 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# The locked versions; `npm install` rather than `npm ci` because the lock cannot
+# list every platform's copy of buf's optional binary (scripts/test-all.sh does the same).
+RUN npm install --no-audit --no-fund
 COPY tsconfig.json ./
 COPY bin ./bin
 COPY src ./src
