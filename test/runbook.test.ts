@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { freePort } from './helpers/free-port.js';
 import { MCNS_BIN, REPO_ROOT } from './helpers/start-mcns.js';
 import { checkMention, findMcnsMentions, helpReader, type McnsMention } from './runbook/cli-references.js';
 import { startKnotUpstream } from './forward/knot-upstream.js';
@@ -161,7 +162,17 @@ test('the runnable blocks succeed, in order, against a live mcns', { timeout: 15
     productionConfig: join(REPO_ROOT, 'deploy', 'mcns.production.toml'),
     zone: 'example.com.',
     zoneFile,
-    extraToml: `[forward]\nupstreams = [${JSON.stringify(upstream.address)}]\n`,
+    overrides: {
+      forward: { upstreams: [upstream.address] },
+      // An identity provider that is down: nothing listens on this port ("MCIAS outage").
+      auth: {
+        mode: 'introspection',
+        introspection_url: `http://127.0.0.1:${await freePort()}/oauth2/introspect`,
+        introspection_client_id: 'mcns',
+        introspection_client_secret: 'runbook-test',
+        introspection_timeout: '1s',
+      },
+    },
   }).catch(async (err: unknown) => {
     await upstream.close();
     throw err;

@@ -47,8 +47,8 @@ export interface LiveInstanceOptions {
   /** Zone origin and file imported before the first start. */
   readonly zone: string;
   readonly zoneFile: string;
-  /** TOML appended after the production config is moved (e.g. a [forward] table naming a test upstream). */
-  readonly extraToml?: string;
+  /** Keys set after the production config is moved, by table (e.g. a [forward] upstream of the test's own). */
+  readonly overrides?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** Budget for each start. */
   readonly readyTimeoutMs?: number;
 }
@@ -112,9 +112,10 @@ export async function createLiveInstance(opts: LiveInstanceOptions): Promise<Liv
   writeFileSync(join(binDir, 'mcns'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(MCNS_BIN)} "$@"\n`);
   chmodSync(join(binDir, 'mcns'), 0o755);
 
-  const doc = await relocate(parseToml(readFileSync(opts.productionConfig, 'utf8')), dirs, new Map());
+  const doc = (await relocate(parseToml(readFileSync(opts.productionConfig, 'utf8')), dirs, new Map())) as Record<string, Record<string, unknown>>;
+  for (const [table, keys] of Object.entries(opts.overrides ?? {})) doc[table] = { ...(doc[table] ?? {}), ...keys };
   const configPath = join(dirs.etc, 'mcns.toml');
-  writeFileSync(configPath, `${stringifyToml(doc as Record<string, unknown>)}\n${opts.extraToml ?? ''}\n`);
+  writeFileSync(configPath, stringifyToml(doc));
   const config = loadConfig({ path: configPath, cwd: work });
   const data = dirname(config.database.path);
   const dnsPort = config.dns.listen[0]?.port ?? 0;
