@@ -105,6 +105,15 @@ function ready(config: Config, caFile: string): Promise<number> {
 /** Makes the directory and config, imports the zone, and makes an admin token; does not start the server. */
 export async function createLiveInstance(opts: LiveInstanceOptions): Promise<LiveInstance> {
   const dir = mkdtempSync(join(tmpdir(), 'mcns-runbook-'));
+  try {
+    return await prepare(dir, opts);
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+async function prepare(dir: string, opts: LiveInstanceOptions): Promise<LiveInstance> {
   const dirs = { data: join(dir, 'data'), etc: join(dir, 'etc') };
   const work = join(dir, 'work');
   const binDir = join(dir, 'bin');
