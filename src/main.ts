@@ -14,7 +14,7 @@ import { createMetrics, createMetricsServer, readGitCommit, type Metrics, type M
 import { createQueryEngine } from './query/index.js';
 import { createDnsServer, type DnsServer } from './server/index.js';
 import { backupLayout, checkDatabaseAtStart, startOps, type OpsRuntime } from './ops/index.js';
-import { createManagementService, type ManagementService } from './service/index.js';
+import { createManagementService, type ManagementService, type SnapshotTaker } from './service/index.js';
 import { importZoneFile, openStore, TokenStore, type Store } from './store/index.js';
 import { nameFromText, nameToText, type Name } from './wire/index.js';
 import { buildZoneSnapshot, ZoneTable } from './zone/index.js';
@@ -156,7 +156,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
       upstreamCache?.flush(origin, true);
     };
     management = await startManagement(config, deps, store, zones, now, () =>
-      zonesLoaded ? { ready: true, reason: '' } : { ready: false, reason: 'zones are loading' }, metrics, onZoneChanged, upstreamCache);
+      zonesLoaded ? { ready: true, reason: '' } : { ready: false, reason: 'zones are loading' }, metrics, onZoneChanged, upstreamCache, opsRuntime);
     if (config.metrics.listen !== null) {
       metricsServer = createMetricsServer({ address: config.metrics.listen, metrics, log: log.child({ layer: 'metrics' }) });
       await metricsServer.start();
@@ -219,6 +219,7 @@ async function startManagement(
   readiness: () => { ready: boolean; reason: string }, metrics: Metrics,
   onZoneChanged: ((origin: Name) => void) | undefined,
   cache: Forwarder | null,
+  snapshots: SnapshotTaker,
 ): Promise<Management> {
   const log = deps.logger;
   const tls = await openApiTls(config.api, {
@@ -251,7 +252,7 @@ async function startManagement(
     metrics.trackTlsCertificate('api', tls.material);
     // `mcns cache flush|show` reach the forwarder's cache through the service (none when forwarding is off).
     service = createManagementService({
-      store, zones, now, readiness, tokens, ...(onZoneChanged === undefined ? {} : { onZoneChanged }), ...(cache === null ? {} : { cache }),
+      store, zones, now, readiness, tokens, ...(onZoneChanged === undefined ? {} : { onZoneChanged }), ...(cache === null ? {} : { cache }), snapshots,
     });
     rest = await createRestServer({
       service, authenticate, tls: tls.material, address: config.api.restAddr, log, version: packageVersion(),

@@ -68,7 +68,7 @@ function addRemoteOptions(cmd: Command): void {
 }
 
 /** Verbs that work on the database files (and reach a running server through them), never through the API. */
-const LOCAL_VERBS: ReadonlySet<string> = new Set(['snapshot', 'restore', 'integrity-check', 'replay']);
+const LOCAL_VERBS: ReadonlySet<string> = new Set(['restore', 'integrity-check', 'replay']);
 
 /** The API address when neither --addr nor MCNS_ADDR is given (api-client.ts's DEFAULT_API_ADDR, not imported so help stays light). */
 const DEFAULT_ADDR = 'https://127.0.0.1:8443';
@@ -258,9 +258,8 @@ The words after TYPE are ONE record's RDATA ("10 mail.example.com."); each
     .action(runVerb(async (name: string, opts: CacheShowOptions) => (await import('./cache-show.js')).cacheShow(name, opts, io)));
 
   program.command('snapshot')
-    .description('copy the database consistently (online; the server may be running) to [backup] dir, check it, prune old ones')
-    .option('-c, --config <file>', 'config file (default: the embedded default)')
-    .addOption(jsonOption())
+    .description('copy the database consistently (the server may be running) to [backup] dir, check it, prune old ones: by the server through the API (admin), or with --config by this command')
+    .addOption(configOption()).addOption(jsonOption())
     .action(runVerb(async (opts: SnapshotOptions) => (await import('./snapshot.js')).snapshot(opts, io)));
   program.command('restore')
     .description('make a snapshot the database (refuses a corrupt or foreign file); a running server swaps it in without stopping DNS')

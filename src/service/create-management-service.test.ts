@@ -444,6 +444,7 @@ const SAMPLE_INPUT: { readonly [N in OperationName]: OperationIO[N]['input'] } =
   revokeToken: { id: 't1' },
   flushCache: { name: 'www.example.net.' },
   showCache: { name: 'www.example.net.' },
+  createSnapshot: {},
 };
 
 /** What the authorization rules expect of `principal` calling `spec`: allowed, or the refusal's code. */

@@ -10,10 +10,11 @@ import { listAudit } from './audit-methods.js';
 import { authorizeRole, authorizeZone } from './authorize.js';
 import { flushCache, showCache } from './cache-methods.js';
 import { createCommitChange, type CommitStats } from './commit-change.js';
+import { createSnapshot } from './create-snapshot.js';
 import { OPERATIONS, type OperationIO, type OperationName, type OperationSpec } from './operations.js';
 import { parseZoneName, type ZoneName } from './parse-zone-name.js';
 import { applyChanges, editRRset, getRRset, listRRsets } from './rrset-methods.js';
-import type { ForwarderCache, ServiceContext, TokenAdmin } from './service-context.js';
+import type { ForwarderCache, ServiceContext, SnapshotTaker, TokenAdmin } from './service-context.js';
 import { createToken, listTokens, revokeToken } from './token-methods.js';
 import { ServiceError, type Principal } from './types.js';
 import { createZone, deleteZone, exportZone, getZone, importZone, listZones } from './zone-methods.js';
@@ -36,6 +37,8 @@ export interface ManagementServiceDeps {
   readonly tokens?: TokenAdmin | undefined;
   /** The forwarder's answer cache (main passes the Forwarder); without it flushCache and showCache fail with FAILED_PRECONDITION. */
   readonly cache?: ForwarderCache | undefined;
+  /** Snapshots (ops, main passes it); without it createSnapshot fails with FAILED_PRECONDITION. */
+  readonly snapshots?: SnapshotTaker | undefined;
   /** Most changes per write transaction (default 500). */
   readonly maxBatch?: number | undefined;
 }
@@ -91,6 +94,7 @@ const METHODS: { readonly [N in OperationName]: Method<N> } = {
   revokeToken: (ctx, call, input) => revokeToken(ctx, call.principal, input),
   flushCache: (ctx, call, input) => flushCache(ctx, call.principal, input),
   showCache: (ctx, _call, input) => showCache(ctx, input),
+  createSnapshot: (ctx, call) => createSnapshot(ctx, call.principal),
 };
 
 /** Operations that name a zone without being zone-scoped (admin only): their `zone` is parsed all the same. */
@@ -101,7 +105,7 @@ export function createManagementService(deps: ManagementServiceDeps): Management
   const writer = createCommitChange({ store: deps.store, zones: deps.zones, now: deps.now, onZoneChanged: deps.onZoneChanged, maxBatch: deps.maxBatch });
   const ctx: ServiceContext = {
     store: deps.store, zones: deps.zones, now: deps.now, commit: writer.commit, tokens: deps.tokens, readiness: deps.readiness,
-    cache: deps.cache,
+    cache: deps.cache, snapshots: deps.snapshots,
   };
   const specs = new Map<string, OperationSpec>(OPERATIONS.map((spec) => [spec.name, spec]));
 

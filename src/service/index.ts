@@ -3,7 +3,7 @@
 export * from './types.js';
 export * from './operations.js';
 export { createManagementService, type ManagementService, type ManagementServiceDeps } from './create-management-service.js';
-export type { CacheEntryReport, ForwarderCache, TokenAdmin } from './service-context.js';
+export type { CacheEntryReport, ForwarderCache, SnapshotTaker, TokenAdmin } from './service-context.js';
 export { createCommitChange, DEFAULT_MAX_BATCH, type CommitChange, type CommitChangeDeps, type CommitStats } from './commit-change.js';
 export type { ChangeRequest, ZoneChange, RRsetEdit, CommitOutcome } from './zone-change.js';
 export { nextSerial, dateSerial } from './next-serial.js';

@@ -95,7 +95,8 @@ export function openTestService(extra: Partial<ManagementServiceDeps> = {}): Tes
   const changed: string[] = [];
   const service = createManagementService({
     store, zones, now: () => TEST_NOW, readiness: () => ({ ready: true, reason: 'zones loaded' }), tokens: memoryTokenAdmin(),
-    cache: memoryForwarderCache(), onZoneChanged: (origin) => changed.push(JSON.stringify(origin)), ...extra,
+    cache: memoryForwarderCache(), snapshots: { snapshot: async () => ({ path: join(dir, 'backups', 'mcns-20261122-120000.db'), bytes: 4096, problems: [], pruned: [] }) },
+    onZoneChanged: (origin) => changed.push(JSON.stringify(origin)), ...extra,
   });
   return {
     service, store, zones, path, changed,

@@ -3,7 +3,7 @@
 // their routes from this table; `invoke` authorizes from it, so no adapter can
 // forget a check. Inputs and outputs are plain values (./types.ts).
 import type {
-  AuditEntry, CachedAnswerView, ChangeResult, CreatedToken, Page, Permission, Role, RRsetChange, RRsetView, TokenView, ZoneView,
+  AuditEntry, CachedAnswerView, ChangeResult, CreatedToken, Page, Permission, Role, RRsetChange, RRsetView, SnapshotView, TokenView, ZoneView,
 } from './types.js';
 
 /** Inputs and outputs of every operation, by name. Zone and owner names are presentation text. */
@@ -47,6 +47,7 @@ export interface OperationIO {
   revokeToken: { input: { id: string }; output: Record<string, never> };
   flushCache: { input: { name?: string; subtree?: boolean }; output: { flushed: number } };
   showCache: { input: { name: string }; output: { entries: readonly CachedAnswerView[] } };
+  createSnapshot: { input: Record<string, never>; output: SnapshotView };
 }
 
 /** The name of an operation. */
@@ -116,6 +117,9 @@ export const OPERATIONS: readonly OperationSpec[] = [
     rest: { method: 'POST', path: '/v1/cache/flush' }, grpc: { service: 'AdminService', method: 'FlushCache' }, cli: 'cache flush' },
   { name: 'showCache', summary: 'the forwarded answers cached for one name', permission: 'read', zoneScoped: false,
     rest: { method: 'GET', path: '/v1/cache/{name}' }, grpc: { service: 'AdminService', method: 'ShowCache' }, cli: 'cache show' },
+  // admin: a snapshot holds every zone, token hash and audit entry, and costs disk on the server.
+  { name: 'createSnapshot', summary: 'take a snapshot of the database now (consistent, checked, old ones pruned)', permission: 'admin', zoneScoped: false,
+    rest: { method: 'POST', path: '/v1/snapshots' }, grpc: { service: 'AdminService', method: 'CreateSnapshot' }, cli: 'snapshot' },
 ];
 
 /** The row for one operation. */

@@ -4,7 +4,7 @@ import type { Store } from '../store/index.js';
 import type { Name } from '../wire/index.js';
 import type { ZoneTable } from '../zone/index.js';
 import type { OperationIO } from './operations.js';
-import type { CreatedToken, TokenView } from './types.js';
+import type { CreatedToken, SnapshotView, TokenView } from './types.js';
 import type { ChangeRequest, CommitOutcome } from './zone-change.js';
 
 /**
@@ -43,6 +43,12 @@ export interface ForwarderCache {
   show(name: Name): readonly CacheEntryReport[];
 }
 
+/** Takes snapshots of the database (src/ops, injected by main). */
+export interface SnapshotTaker {
+  /** Copies the database into the backup directory, checks the copy, prunes old ones. */
+  snapshot(): Promise<SnapshotView>;
+}
+
 /** Shared by the service's methods. */
 export interface ServiceContext {
   readonly store: Store;
@@ -53,6 +59,8 @@ export interface ServiceContext {
   readonly tokens: TokenAdmin | undefined;
   /** The forwarder's cache; undefined when forwarding is off. */
   readonly cache: ForwarderCache | undefined;
+  /** Snapshots; undefined when the server runs without ops (tests). */
+  readonly snapshots: SnapshotTaker | undefined;
   /** Readiness for the `ready` operation. */
   readonly readiness: () => { ready: boolean; reason: string };
 }

@@ -148,3 +148,14 @@ export interface CachedAnswerView {
   /** Bytes the entry holds. */
   readonly bytes: number;
 }
+
+/** A snapshot the server took (createSnapshot): a checked copy of the database on the server's host. */
+export interface SnapshotView {
+  /** The file, named by the time (UTC): ".../backups/mcns-20261122-184500.db". */
+  readonly path: string;
+  readonly bytes: number;
+  /** Problems of mcns invariants found in the copy; empty: integrity ok. */
+  readonly problems: readonly string[];
+  /** Older snapshots deleted to keep the newest `[backup] keep`. */
+  readonly pruned: readonly string[];
+}

@@ -8,8 +8,8 @@ import type {
 } from '../../service/index.js';
 import { omitUndefined } from './omit-undefined.js';
 import {
-  FlushCacheRequestSchema, FlushCacheResponseSchema, HealthRequestSchema, HealthResponseSchema, ReadyRequestSchema, ReadyResponseSchema,
-  ShowCacheRequestSchema, ShowCacheResponseSchema,
+  CreateSnapshotRequestSchema, CreateSnapshotResponseSchema, FlushCacheRequestSchema, FlushCacheResponseSchema, HealthRequestSchema,
+  HealthResponseSchema, ReadyRequestSchema, ReadyResponseSchema, ShowCacheRequestSchema, ShowCacheResponseSchema,
 } from './gen/mcns/v1/admin_pb.js';
 import { ListAuditRequestSchema, ListAuditResponseSchema } from './gen/mcns/v1/audit_pb.js';
 import {
@@ -170,4 +170,6 @@ export const OPERATION_CODECS: { readonly [N in OperationName]: OperationCodec<N
   showCache: codec(ShowCacheRequestSchema, ShowCacheResponseSchema,
     (req) => ({ name: req.name }),
     (out) => ({ entries: out.entries.map((e) => ({ ...e })) })),
+  createSnapshot: codec(CreateSnapshotRequestSchema, CreateSnapshotResponseSchema, () => ({}),
+    (out) => ({ path: out.path, bytes: BigInt(out.bytes), problems: [...out.problems], pruned: [...out.pruned] })),
 };

@@ -219,4 +219,14 @@ export const ROUTE_SCHEMAS: Readonly<Record<OperationName, RouteSchema>> = {
     status: 200,
     response: Type.Object({ entries: Type.Array(CACHED_ANSWER) }),
   },
+  createSnapshot: {
+    body: Type.Object({}, closed),
+    status: 201,
+    response: Type.Object({
+      path: Type.String({ description: 'the snapshot file on the server\'s host' }),
+      bytes: Type.Integer(),
+      problems: Type.Array(Type.String(), { description: 'problems of mcns invariants in the copy; empty: integrity ok' }),
+      pruned: Type.Array(Type.String(), { description: 'older snapshots deleted to keep [backup] keep' }),
+    }),
+  },
 };

@@ -1,4 +1,4 @@
-// AdminService: liveness, readiness and the forwarder's cache. Health and Ready
+// AdminService: liveness, readiness, the forwarder's cache and snapshots. Health and Ready
 // are public: they need no authorization metadata (docs/RUNBOOK.md uses Health
 // as the gRPC health check).
 
@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file mcns/v1/admin.proto.
  */
 export const file_mcns_v1_admin: GenFile = /*@__PURE__*/
-  fileDesc("ChNtY25zL3YxL2FkbWluLnByb3RvEgdtY25zLnYxIg8KDUhlYWx0aFJlcXVlc3QiIAoOSGVhbHRoUmVzcG9uc2USDgoGc3RhdHVzGAEgASgJIg4KDFJlYWR5UmVxdWVzdCIuCg1SZWFkeVJlc3BvbnNlEg0KBXJlYWR5GAEgASgIEg4KBnJlYXNvbhgCIAEoCSJAChFGbHVzaENhY2hlUmVxdWVzdBIRCgRuYW1lGAEgASgJSACIAQESDwoHc3VidHJlZRgCIAEoCEIHCgVfbmFtZSIlChJGbHVzaENhY2hlUmVzcG9uc2USDwoHZmx1c2hlZBgBIAEoDSIgChBTaG93Q2FjaGVSZXF1ZXN0EgwKBG5hbWUYASABKAkirwEKDENhY2hlZEFuc3dlchIMCgR0eXBlGAEgASgJEg0KBWNsYXNzGAIgASgJEg0KBXJjb2RlGAMgASgJEhAKCG5lZ2F0aXZlGAQgASgIEhUKDXR0bF9yZW1haW5pbmcYBSABKAUSDQoFc3RhbGUYBiABKAgSEQoJZG5zc2VjX29rGAcgASgIEhkKEWNoZWNraW5nX2Rpc2FibGVkGAggASgIEg0KBWJ5dGVzGAkgASgNIjsKEVNob3dDYWNoZVJlc3BvbnNlEiYKB2VudHJpZXMYASADKAsyFS5tY25zLnYxLkNhY2hlZEFuc3dlcjKMAgoMQWRtaW5TZXJ2aWNlEjkKBkhlYWx0aBIWLm1jbnMudjEuSGVhbHRoUmVxdWVzdBoXLm1jbnMudjEuSGVhbHRoUmVzcG9uc2USNgoFUmVhZHkSFS5tY25zLnYxLlJlYWR5UmVxdWVzdBoWLm1jbnMudjEuUmVhZHlSZXNwb25zZRJFCgpGbHVzaENhY2hlEhoubWNucy52MS5GbHVzaENhY2hlUmVxdWVzdBobLm1jbnMudjEuRmx1c2hDYWNoZVJlc3BvbnNlEkIKCVNob3dDYWNoZRIZLm1jbnMudjEuU2hvd0NhY2hlUmVxdWVzdBoaLm1jbnMudjEuU2hvd0NhY2hlUmVzcG9uc2ViBnByb3RvMw");
+  fileDesc("ChNtY25zL3YxL2FkbWluLnByb3RvEgdtY25zLnYxIg8KDUhlYWx0aFJlcXVlc3QiIAoOSGVhbHRoUmVzcG9uc2USDgoGc3RhdHVzGAEgASgJIg4KDFJlYWR5UmVxdWVzdCIuCg1SZWFkeVJlc3BvbnNlEg0KBXJlYWR5GAEgASgIEg4KBnJlYXNvbhgCIAEoCSJAChFGbHVzaENhY2hlUmVxdWVzdBIRCgRuYW1lGAEgASgJSACIAQESDwoHc3VidHJlZRgCIAEoCEIHCgVfbmFtZSIlChJGbHVzaENhY2hlUmVzcG9uc2USDwoHZmx1c2hlZBgBIAEoDSIgChBTaG93Q2FjaGVSZXF1ZXN0EgwKBG5hbWUYASABKAkirwEKDENhY2hlZEFuc3dlchIMCgR0eXBlGAEgASgJEg0KBWNsYXNzGAIgASgJEg0KBXJjb2RlGAMgASgJEhAKCG5lZ2F0aXZlGAQgASgIEhUKDXR0bF9yZW1haW5pbmcYBSABKAUSDQoFc3RhbGUYBiABKAgSEQoJZG5zc2VjX29rGAcgASgIEhkKEWNoZWNraW5nX2Rpc2FibGVkGAggASgIEg0KBWJ5dGVzGAkgASgNIjsKEVNob3dDYWNoZVJlc3BvbnNlEiYKB2VudHJpZXMYASADKAsyFS5tY25zLnYxLkNhY2hlZEFuc3dlciIXChVDcmVhdGVTbmFwc2hvdFJlcXVlc3QiVwoWQ3JlYXRlU25hcHNob3RSZXNwb25zZRIMCgRwYXRoGAEgASgJEg0KBWJ5dGVzGAIgASgEEhAKCHByb2JsZW1zGAMgAygJEg4KBnBydW5lZBgEIAMoCTLfAgoMQWRtaW5TZXJ2aWNlEjkKBkhlYWx0aBIWLm1jbnMudjEuSGVhbHRoUmVxdWVzdBoXLm1jbnMudjEuSGVhbHRoUmVzcG9uc2USNgoFUmVhZHkSFS5tY25zLnYxLlJlYWR5UmVxdWVzdBoWLm1jbnMudjEuUmVhZHlSZXNwb25zZRJFCgpGbHVzaENhY2hlEhoubWNucy52MS5GbHVzaENhY2hlUmVxdWVzdBobLm1jbnMudjEuRmx1c2hDYWNoZVJlc3BvbnNlEkIKCVNob3dDYWNoZRIZLm1jbnMudjEuU2hvd0NhY2hlUmVxdWVzdBoaLm1jbnMudjEuU2hvd0NhY2hlUmVzcG9uc2USUQoOQ3JlYXRlU25hcHNob3QSHi5tY25zLnYxLkNyZWF0ZVNuYXBzaG90UmVxdWVzdBofLm1jbnMudjEuQ3JlYXRlU25hcHNob3RSZXNwb25zZWIGcHJvdG8z");
 
 /**
  * No fields.
@@ -256,7 +256,65 @@ export const ShowCacheResponseSchema: GenMessage<ShowCacheResponse> = /*@__PURE_
   messageDesc(file_mcns_v1_admin, 8);
 
 /**
- * Liveness and readiness of the management plane; the forwarder's answer cache.
+ * No fields: the server names the file by the time (UTC).
+ *
+ * @generated from message mcns.v1.CreateSnapshotRequest
+ */
+export type CreateSnapshotRequest = Message<"mcns.v1.CreateSnapshotRequest"> & {
+};
+
+/**
+ * Describes the message mcns.v1.CreateSnapshotRequest.
+ * Use `create(CreateSnapshotRequestSchema)` to create a new message.
+ */
+export const CreateSnapshotRequestSchema: GenMessage<CreateSnapshotRequest> = /*@__PURE__*/
+  messageDesc(file_mcns_v1_admin, 9);
+
+/**
+ * The snapshot written and checked.
+ *
+ * @generated from message mcns.v1.CreateSnapshotResponse
+ */
+export type CreateSnapshotResponse = Message<"mcns.v1.CreateSnapshotResponse"> & {
+  /**
+   * The file on the server's host ("/srv/mcns/backups/mcns-20261122-184500.db").
+   *
+   * @generated from field: string path = 1;
+   */
+  path: string;
+
+  /**
+   * Its size in bytes.
+   *
+   * @generated from field: uint64 bytes = 2;
+   */
+  bytes: bigint;
+
+  /**
+   * Problems of mcns invariants found in the copy; empty: integrity ok.
+   *
+   * @generated from field: repeated string problems = 3;
+   */
+  problems: string[];
+
+  /**
+   * Older snapshots deleted to keep the newest [backup] keep.
+   *
+   * @generated from field: repeated string pruned = 4;
+   */
+  pruned: string[];
+};
+
+/**
+ * Describes the message mcns.v1.CreateSnapshotResponse.
+ * Use `create(CreateSnapshotResponseSchema)` to create a new message.
+ */
+export const CreateSnapshotResponseSchema: GenMessage<CreateSnapshotResponse> = /*@__PURE__*/
+  messageDesc(file_mcns_v1_admin, 10);
+
+/**
+ * Liveness and readiness of the management plane; the forwarder's answer cache;
+ * snapshots of the database.
  *
  * @generated from service mcns.v1.AdminService
  */
@@ -302,6 +360,16 @@ export const AdminService: GenService<{
     methodKind: "unary";
     input: typeof ShowCacheRequestSchema;
     output: typeof ShowCacheResponseSchema;
+  },
+  /**
+   * Take a snapshot of the database now, into [backup] dir (src/ops/README.md). Needs admin.
+   *
+   * @generated from rpc mcns.v1.AdminService.CreateSnapshot
+   */
+  createSnapshot: {
+    methodKind: "unary";
+    input: typeof CreateSnapshotRequestSchema;
+    output: typeof CreateSnapshotResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_mcns_v1_admin, 0);
