@@ -4,10 +4,10 @@
 // from the command line. Snapshot, restore and replay run one at a time.
 import type { Logger } from '../log/index.js';
 import { changeLogFiles, type Store } from '../store/index.js';
+import { nameFromText } from '../wire/index.js';
 import type { ZoneTable } from '../zone/index.js';
 import type { BackupLayout } from './backup-layout.js';
 import { createChangeLogWriter } from './change-log-writer.js';
-import { reloadAllZones } from './reload-all-zones.js';
 import { replayChanges, type ReplayResult } from './replay-changes.js';
 import { restoreOnline } from './restore-online.js';
 import type { RestoreResult } from './restore-offline.js';
@@ -71,10 +71,11 @@ export function startOps(deps: OpsDeps): OpsRuntime {
     const list = files ?? changeLogFiles(settings.journalDir);
     // Logged already: replaying them must not log them twice.
     const result = changes.without(() => replayChanges(store, { files: list, now: now(), requestedBy }));
+    // Each replayed zone's snapshot was built from its records inside its transaction; a deleted one goes.
     for (const zone of result.replayed) {
       if (zone.snapshot !== null) zones.set(zone.snapshot);
+      else zones.delete(nameFromText(zone.zone));
     }
-    if (result.replayed.some((z) => z.snapshot === null)) reloadAllZones(store, zones, log);
     log.info({ zones: result.replayed.length, changes: result.replayed.reduce((n, z) => n + z.changes, 0) }, 'replayed the change log');
     return result;
   });
