@@ -7,7 +7,7 @@ import {
   createGrpcServer, createRestServer, openApiTls, type ApiTls, type GrpcServer, type RestServer, type TlsReloadResult,
 } from './api/index.js';
 import { AuthError, createAuthenticator, type Authenticator } from './auth/index.js';
-import { listenAddressText, type Config } from './config/index.js';
+import { listenAddressText, type Config, type LogConfig } from './config/index.js';
 import { createForwarder, type Forwarder } from './forwarder/index.js';
 import type { Logger } from './log/index.js';
 import { createMetrics, createMetricsServer, readGitCommit, type Metrics, type MetricsServer } from './metrics/index.js';
@@ -58,6 +58,20 @@ export interface ReloadSummary {
   readonly failed: number;
 }
 
+/** What stopping the server had to cut when shutdown_timeout ran out (all 0 after a full drain). */
+export interface ShutdownReport {
+  /** Milliseconds from close() to the database closed. */
+  readonly ms: number;
+  /** Connections cut with a REST request in flight. */
+  readonly rest: number;
+  /** gRPC connections cut with a call in flight. */
+  readonly grpc: number;
+  /** DNS TCP connections cut with a query being read or a reply not yet written. */
+  readonly dnsTcp: number;
+  /** Forwarded UDP queries whose reply never came. */
+  readonly dnsUdp: number;
+}
+
 /** The running server: its addresses, its zones, reload and close. */
 export interface RunningServer {
   /** Every address served on UDP and TCP, as "addr:port" with the real port. */
@@ -76,12 +90,15 @@ export interface RunningServer {
   reloadTls(): TlsReloadResult;
   /** When the API certificate in use expires (for metrics and status). */
   tlsNotAfter(): Date;
+  /** Flushes and reopens the query log with these settings (SIGHUP: after a rotation, or a new path or sample). */
+  reopenQueryLog(log: LogConfig): Promise<void>;
   /**
-   * Stops accepting management calls and lets those in flight finish, settles queued
-   * changes, stops the DNS transports (letting replies in flight finish), then closes
-   * the database. Safe to call twice.
+   * Stops accepting on every listener at once (management API, DNS, metrics), lets
+   * calls and DNS replies in flight finish for up to graceMs (default [server]
+   * shutdown_timeout), cuts what is left, settles queued changes, then checkpoints
+   * and closes the database. Resolves with what was cut. Safe to call twice.
    */
-  close(): Promise<void>;
+  close(graceMs?: number): Promise<ShutdownReport>;
 }
 
 /**
@@ -138,6 +155,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
         tcpMaxQueriesPerConnection: config.dns.tcpMaxQueriesPerConnection,
       },
       log: log.child({ layer: 'server' }),
+      queryLog: { path: config.log.queryLog, sample: config.log.queryLogSample },
     });
     await server.start();
     metrics.trackDns(server, engine);
@@ -165,7 +183,22 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
     const scrape = metricsServer;
     const running = server;
     const api = management;
-    let closing: Promise<void> | null = null;
+    let closing: Promise<ShutdownReport> | null = null;
+    const shutdown = async (graceMs: number): Promise<ShutdownReport> => {
+      const start = performance.now();
+      // Every listener stops accepting now and drains against the same deadline.
+      const [cut, dns] = await Promise.all([
+        api.close(graceMs),
+        running.close(graceMs),
+        scrape?.close(),
+      ]);
+      await opsRuntime.close().catch((err: unknown) => log.error({ err }, 'ops: close failed'));
+      upstreamCache?.close();
+      if (!store.checkpoint()) log.warn('database: a reader kept the checkpoint from finishing; the -wal file stays (harmless)');
+      store.close();
+      metrics.close();
+      return { ms: Math.round(performance.now() - start), rest: cut.rest, grpc: cut.grpc, dnsTcp: dns.tcpConnections, dnsUdp: dns.udpReplies };
+    };
     return {
       listening,
       zones,
@@ -180,16 +213,9 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
       },
       reloadTls: () => api.tls.material.reload('SIGHUP'),
       tlsNotAfter: () => api.tls.material.notAfter(),
-      close: () => {
-        closing ??= (scrape === null ? Promise.resolve() : scrape.close())
-          .finally(() => api.close())
-          .finally(() => opsRuntime.close())
-          .finally(() => running.close())
-          .finally(() => {
-            upstreamCache?.close();
-            store.close();
-            metrics.close();
-          });
+      reopenQueryLog: (settings) => running.configureQueryLog({ path: settings.queryLog, sample: settings.queryLogSample }),
+      close: (graceMs = config.server.shutdownTimeoutMs) => {
+        closing ??= shutdown(graceMs);
         return closing;
       },
     };
@@ -209,8 +235,8 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
 interface Management {
   readonly endpoints: ApiEndpoints;
   readonly tls: ApiTls;
-  /** Listeners first (stop accepting, drain), then queued changes, then the rest. */
-  close(): Promise<void>;
+  /** Listeners first (stop accepting, drain for up to graceMs), then queued changes, then the rest; resolves with the connections cut. */
+  close(graceMs?: number): Promise<{ rest: number; grpc: number }>;
 }
 
 /** Starts REST then gRPC on [api]; on failure closes whatever of it started and rethrows. */
@@ -234,11 +260,13 @@ async function startManagement(
   let service: ManagementService | null = null;
   let rest: RestServer | null = null;
   let grpc: GrpcServer | null = null;
-  const close = async (): Promise<void> => {
-    await Promise.allSettled([rest?.close(), grpc?.close()]);
+  const close = async (graceMs?: number): Promise<{ rest: number; grpc: number }> => {
+    const [restCut, grpcCut] = await Promise.allSettled([rest?.close(graceMs), grpc?.close(graceMs)]);
     await service?.close();
     authenticator?.close();
     tls.close();
+    const count = (r: PromiseSettledResult<number | undefined>): number => (r.status === 'fulfilled' ? r.value ?? 0 : 0);
+    return { rest: count(restCut), grpc: count(grpcCut) };
   };
   try {
     const auth = createAuthenticator(config.auth, { tokens, now });

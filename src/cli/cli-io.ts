@@ -8,6 +8,8 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Where SIGTERM, SIGINT and SIGHUP arrive (the process, or a test's emitter). */
   readonly signals: SignalSource;
+  /** Ends the process at once with this code (a forced shutdown); absent in-process, where the verb returns the code instead. */
+  readonly exit?: (code: number) => void;
 }
 
 /** The part of `process` that delivers signals. */
@@ -18,5 +20,8 @@ export interface SignalSource {
 
 /** The real process's streams, cwd, environment and signals. */
 export function processIo(): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env, signals: process };
+  return {
+    stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env, signals: process,
+    exit: (code) => process.exit(code),
+  };
 }

@@ -51,6 +51,7 @@ const BY_CODE: Readonly<Record<string, ExitCode>> = {
   ADDRESS_NOT_AVAILABLE: ExitCode.RUNTIME,
   INVALID_ADDRESS: ExitCode.RUNTIME,
   BIND_FAILED: ExitCode.RUNTIME,
+  QUERY_LOG_FAILED: ExitCode.RUNTIME,
   UNAVAILABLE: ExitCode.RUNTIME,
   INTERNAL: ExitCode.RUNTIME,
 };

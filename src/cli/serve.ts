@@ -1,7 +1,11 @@
 // mcns serve: run the DNS server and the management API until SIGTERM or SIGINT;
-// SIGHUP reloads zones and the API certificate.
-import { loadConfig } from '../config/index.js';
-import { createLogger } from '../log/index.js';
+// SIGHUP reloads zones, the API certificate and the [log] table.
+//
+//   starting --> serving --(SIGTERM | SIGINT)--> draining (up to [server] shutdown_timeout) --> exit 0
+//                  |  ^                              |
+//                SIGHUP: reload                  SIGTERM | SIGINT again --> exit 143 | 130 at once
+import { loadConfig, type Config } from '../config/index.js';
+import { createLogger, setLogLevel, type Logger } from '../log/index.js';
 import { startServer, type RunningServer } from '../main.js';
 import { nameFromText, nameLower, nameToText, type Name } from '../wire/index.js';
 import type { CliIo } from './cli-io.js';
@@ -12,21 +16,32 @@ export interface ServeOptions {
   readonly config?: string;
 }
 
+/** Exit codes of a forced exit: 128 plus the signal's number, as a shell reports a process killed by it. */
+const FORCED_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
+
 /**
  * Starts the server, prints each address, the API's URL (and the CA to trust when
  * the certificate is self-signed) and a dig command to try, and waits for a signal:
- * SIGTERM or SIGINT close the API, the transports and the database and exit 0;
- * SIGHUP reloads the zones whose serial changed in the database and the API's
- * certificate and key.
+ * SIGTERM or SIGINT drain and close the API, the transports and the database and
+ * exit 0 (a second one exits at once, 143 or 130); SIGHUP reloads the zones whose
+ * serial changed in the database, the API's certificate and key, and the config
+ * file's [log] table (level, query log).
  */
 export async function serve(options: ServeOptions, io: CliIo): Promise<number> {
   const config = loadConfig({ path: options.config, cwd: io.cwd });
   const logger = createLogger({ level: config.log.level, sink: io.stderr });
   // Registered before the (possibly long) start: SIGHUP's default action would kill the process.
   let running: RunningServer | null = null;
+  let stopping = false;
+  // The query log reopens asynchronously; shutdown waits for the last reopen.
+  let reopening: Promise<void> = Promise.resolve();
   const reload = (): void => {
     if (running === null) {
       logger.warn('SIGHUP while starting: ignored; zones are being loaded now');
+      return;
+    }
+    if (stopping) {
+      logger.warn('SIGHUP while shutting down: ignored');
       return;
     }
     try {
@@ -36,6 +51,11 @@ export async function serve(options: ServeOptions, io: CliIo): Promise<number> {
     }
     // A swapped or refused pair is logged by the TLS material; a refused one leaves the old in use.
     if (running.reloadTls().outcome === 'unchanged') logger.info('SIGHUP: API certificate unchanged');
+    const server = running;
+    const log = reloadLogConfig(config, io.cwd, logger);
+    reopening = reopening.then(() => server.reopenQueryLog(log)).catch((err: unknown) => {
+      logger.error({ err }, 'SIGHUP: query log not reopened; it is off until the next SIGHUP');
+    });
   };
   io.signals.on('SIGHUP', reload);
   try {
@@ -52,22 +72,68 @@ export async function serve(options: ServeOptions, io: CliIo): Promise<number> {
   const hint = tryCommand(running);
   io.stdout.write(hint === null ? 'mcns: no zones yet; add one with "mcns zone import NAME FILE" and send SIGHUP\n' : `try: ${hint}\n`);
 
-  const signal = await new Promise<string>((resolve) => {
-    const stop = (name: string) => (): void => {
-      io.signals.off('SIGTERM', onTerm);
-      io.signals.off('SIGINT', onInt);
-      io.signals.off('SIGHUP', reload);
-      resolve(name);
-    };
-    const onTerm = stop('SIGTERM');
-    const onInt = stop('SIGINT');
-    io.signals.on('SIGTERM', onTerm);
-    io.signals.on('SIGINT', onInt);
+  // The first SIGTERM or SIGINT starts the drain; the next one during it ends the process at once.
+  let first: ((name: keyof typeof FORCED_EXIT) => void) | null = null;
+  let forced: ((code: number) => void) | null = null;
+  const onSignal = (name: keyof typeof FORCED_EXIT) => (): void => {
+    if (!stopping) {
+      stopping = true;
+      first?.(name);
+      return;
+    }
+    logger.warn({ signal: name }, 'second signal: exiting now; work in flight is cut, the database is left as after a crash');
+    forced?.(FORCED_EXIT[name]);
+  };
+  const onTerm = onSignal('SIGTERM');
+  const onInt = onSignal('SIGINT');
+  io.signals.on('SIGTERM', onTerm);
+  io.signals.on('SIGINT', onInt);
+  const signal = await new Promise<keyof typeof FORCED_EXIT>((resolve) => {
+    first = resolve;
   });
-  logger.info({ signal }, 'shutting down');
-  await running.close();
-  logger.info('stopped');
+  logger.info({ signal, timeoutMs: config.server.shutdownTimeoutMs }, 'shutting down: draining');
+  const server = running;
+  const outcome = await new Promise<number | Awaited<ReturnType<RunningServer['close']>>>((resolve, reject) => {
+    forced = (code) => {
+      io.exit?.(code);
+      resolve(code); // no exit in-process (tests): return the code
+    };
+    reopening.then(() => server.close()).then(resolve, reject);
+  }).finally(() => {
+    io.signals.off('SIGTERM', onTerm);
+    io.signals.off('SIGINT', onInt);
+    io.signals.off('SIGHUP', reload);
+  });
+  if (typeof outcome === 'number') return outcome;
+  const { ms, ...cut } = outcome;
+  const anyCut = cut.rest + cut.grpc + cut.dnsTcp + cut.dnsUdp > 0;
+  if (anyCut) logger.warn({ ms, cut }, 'stopped: shutdown_timeout ran out; connections cut');
+  else logger.info({ ms, cut }, 'stopped: drained');
   return ExitCode.OK;
+}
+
+/**
+ * SIGHUP: reads the config file again and applies [log] level (the query log is
+ * reopened by the caller); other tables need a restart, so a change to one is
+ * named in a warning. Returns the [log] table to use.
+ */
+function reloadLogConfig(started: Config, cwd: string, logger: Logger): Config['log'] {
+  if (started.source === null) return started.log;
+  let next: Config;
+  try {
+    next = loadConfig({ path: started.source, cwd });
+  } catch (err) {
+    logger.error({ err }, 'SIGHUP: config not reloaded; the log settings stay as they were');
+    return started.log;
+  }
+  if (next.log.level !== logger.level) {
+    logger.info({ from: logger.level, to: next.log.level }, 'SIGHUP: log level changed');
+    setLogLevel(logger, next.log.level);
+  }
+  const changed = (Object.keys(next) as (keyof Config)[])
+    .filter((table) => table !== 'source' && table !== 'log' && JSON.stringify(next[table]) !== JSON.stringify(started[table]));
+  if (changed.length > 0) logger.warn({ tables: changed }, 'SIGHUP: these tables changed in the config file and need a restart');
+  return next.log;
 }
 
 /** "dig @127.0.0.1 -p 5300 www.example.com A" for the first address and zone (www when it exists, else SOA). */

@@ -93,7 +93,7 @@ function toConfig(v: SchemaValues, source: string | null): Config {
     },
     database: { path: v.database.path },
     backup: backupConfig(v.backup, v.database.path),
-    log: { level: v.log.level },
+    log: { level: v.log.level, queryLog: v.log.query_log, queryLogSample: v.log.query_log_sample },
     api: {
       restAddr: v.api.rest_addr,
       grpcAddr: v.api.grpc_addr,
@@ -115,6 +115,7 @@ function toConfig(v: SchemaValues, source: string | null): Config {
       serveStale: v.forward.serve_stale,
       staleMaxAge: v.forward.stale_max_age,
     },
+    server: { shutdownTimeoutMs: v.server.shutdown_timeout },
   };
 }
 

@@ -52,6 +52,18 @@ export function integerField(min: number, max: number, doc: FieldDoc): ConfigFie
   };
 }
 
+/** A number in [min, max], integer or not (a fraction such as a sampling rate). */
+export function numberField(min: number, max: number, doc: FieldDoc): ConfigField<number> {
+  return {
+    type: 'number', ...doc,
+    parse(value) {
+      const n = typeof value === 'bigint' ? Number(value) : value;
+      if (typeof n !== 'number' || !Number.isFinite(n) || n < min || n > max) throw new FieldIssue(`must be a number from ${min} to ${max}`);
+      return n;
+    },
+  };
+}
+
 /** One of a fixed list of strings. */
 export function choiceField<const C extends readonly string[]>(choices: C, doc: FieldDoc): ConfigField<C[number]> {
   return {

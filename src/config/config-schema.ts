@@ -3,7 +3,7 @@
 // metrics, ...) is a new entry here and a new member of Config.
 import {
   optionalDurationField,
-  addressListField, booleanField, choiceField, cidrListField, durationField, integerField, listenAddressField, listenAddressesField, optionalListenAddressField,
+  addressListField, booleanField, choiceField, cidrListField, durationField, integerField, listenAddressField, listenAddressesField, numberField, optionalListenAddressField,
   optionalPathField, pathField, textField, urlField, type ConfigField,
 } from './config-field.js';
 
@@ -101,8 +101,18 @@ export const configSchema = {
     fields: {
       level: choiceField(LOG_LEVELS, {
         defaultText: '"info"',
-        doc: 'Least severe level written.',
+        doc: 'Least severe level written. Reloaded on SIGHUP.',
         example: 'level = "debug"',
+      }),
+      query_log: optionalPathField({
+        defaultText: '""',
+        doc: 'File the query log is appended to, one JSON line per sampled query; "" for none. Reopened on SIGHUP (log rotation).',
+        example: 'query_log = "/var/log/mcns/queries.jsonl"',
+      }),
+      query_log_sample: numberField(0, 1, {
+        defaultText: '1.0',
+        doc: 'Fraction of queries written to query_log, from 0 (none) to 1 (all). Reloaded on SIGHUP.',
+        example: 'query_log_sample = 0.01',
       }),
     },
   },
@@ -248,6 +258,16 @@ export const configSchema = {
         defaultText: '86400',
         doc: 'How long past expiry, in seconds, an answer may still be served stale.',
         example: 'stale_max_age = 3600',
+      }),
+    },
+  },
+  server: {
+    doc: 'The process as a whole: how it stops.',
+    fields: {
+      shutdown_timeout: durationField(0, 600_000, {
+        defaultText: '"30s"',
+        doc: 'On SIGTERM or SIGINT, how long calls and DNS replies in flight may take to finish before their connections are cut.',
+        example: 'shutdown_timeout = "10s"',
       }),
     },
   },

@@ -20,6 +20,16 @@ export interface DatabaseConfig {
 /** [log]. */
 export interface LogConfig {
   readonly level: (typeof LOG_LEVELS)[number];
+  /** Absolute path of the query log, or null for none. */
+  readonly queryLog: string | null;
+  /** Fraction of queries logged, 0 to 1. */
+  readonly queryLogSample: number;
+}
+
+/** [server]: the process as a whole. */
+export interface ServerConfig {
+  /** Longest drain on SIGTERM or SIGINT before connections are cut. */
+  readonly shutdownTimeoutMs: number;
 }
 
 /** [api]: the management listeners and their certificate. */
@@ -101,4 +111,5 @@ export interface Config {
   readonly auth: AuthConfig;
   readonly metrics: MetricsConfig;
   readonly forward: ForwardConfig;
+  readonly server: ServerConfig;
 }

@@ -1,6 +1,6 @@
 // Public face of the config layer: the only reader of mcns.toml.
 export type {
-  ApiConfig, AuthConfig, Config, DnsConfig, DatabaseConfig, IntrospectionConfig, LogConfig, MetricsConfig, ForwardConfig,
+  ApiConfig, AuthConfig, Config, DnsConfig, DatabaseConfig, IntrospectionConfig, LogConfig, MetricsConfig, ForwardConfig, ServerConfig,
 } from './config.js';
 export { ConfigError } from './config-error.js';
 export { listenAddressText, type ListenAddress } from './config-field.js';

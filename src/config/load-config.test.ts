@@ -92,7 +92,7 @@ test('a key in the wrong table says where it belongs', () => {
 });
 
 test('an unknown key with nothing close lists the known keys', () => {
-  assert.equal(errorOf('[log]\nformat = "json"'), '[log] format = "json": unknown key; known keys are level');
+  assert.equal(errorOf('[log]\nformat = "json"'), '[log] format = "json": unknown key; known keys are level, query_log, query_log_sample');
 });
 
 test('an unknown table is rejected, with a suggestion when one is close', () => {

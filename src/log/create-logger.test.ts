@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createLogger, type LogSink } from './index.js';
+import { createLogger, setLogLevel, type LogSink } from './index.js';
 
 function bufferSink(isTTY: boolean): LogSink & { lines: string[] } {
   const lines: string[] = [];
@@ -40,4 +40,19 @@ test('prints an error message and its stack below the line', () => {
   const log = createLogger({ level: 'debug', sink, pretty: true });
   log.error({ err: new Error('disk full') }, 'import failed');
   assert.match(sink.lines[0]!, /ERROR import failed err="disk full"\n    at /);
+});
+
+test('setLogLevel reaches children made before and after it', () => {
+  const sink = bufferSink(false);
+  const log = createLogger({ level: 'info', sink });
+  const before = log.child({ layer: 'server' });
+  setLogLevel(log, 'debug');
+  const after = before.child({ zone: 'example.com.' });
+  before.debug('shown 1');
+  after.debug('shown 2');
+  setLogLevel(log, 'error');
+  before.warn('hidden');
+  after.info('hidden');
+  log.warn('hidden');
+  assert.deepEqual(sink.lines.map((l) => (JSON.parse(l) as { msg: string }).msg), ['shown 1', 'shown 2']);
 });

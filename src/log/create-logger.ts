@@ -26,6 +26,9 @@ export interface LoggerOptions {
   readonly pretty?: boolean;
 }
 
+/** Children of each root logger, so that setLogLevel reaches them (pino copies the level into a child when making it). */
+const childrenOf = new WeakMap<Logger, ChildSet>();
+
 /** Creates the logger: JSON lines to stderr, or formatLogLine when stderr is a TTY. */
 export function createLogger(options: LoggerOptions): Logger {
   const sink: LogSink = options.sink ?? process.stderr;
@@ -35,5 +38,40 @@ export function createLogger(options: LoggerOptions): Logger {
   const destination = pretty
     ? { write: (line: string) => { sink.write(formatLogLine(line)); } }
     : { write: (line: string) => { sink.write(line); } };
-  return pino({ level: options.level, base: null, timestamp: pino.stdTimeFunctions.isoTime }, destination);
+  const children = new ChildSet();
+  const root = pino({
+    level: options.level, base: null, timestamp: pino.stdTimeFunctions.isoTime, onChild: (child) => children.add(child),
+  }, destination);
+  childrenOf.set(root, children);
+  return root;
+}
+
+/** Sets the level of a logger made by createLogger and of every child made from it so far or later (SIGHUP). */
+export function setLogLevel(root: Logger, level: LogLevel): void {
+  root.level = level;
+  childrenOf.get(root)?.setLevel(level);
+}
+
+/**
+ * Weak references to the children of one root: the REST layer makes a child per
+ * request, so dead ones are pruned whenever the set has doubled since the last pass.
+ */
+class ChildSet {
+  readonly #refs = new Set<WeakRef<Logger>>();
+  #pruneAt = 64;
+
+  add(child: Logger): void {
+    this.#refs.add(new WeakRef(child));
+    if (this.#refs.size < this.#pruneAt) return;
+    for (const ref of this.#refs) if (ref.deref() === undefined) this.#refs.delete(ref);
+    this.#pruneAt = Math.max(64, this.#refs.size * 2);
+  }
+
+  setLevel(level: LogLevel): void {
+    for (const ref of this.#refs) {
+      const child = ref.deref();
+      if (child === undefined) this.#refs.delete(ref);
+      else child.level = level;
+    }
+  }
 }

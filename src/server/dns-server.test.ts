@@ -481,6 +481,49 @@ describe('start and close', () => {
     assert.equal(await closedWithin(c, 1_000), true);
   });
 
+  it('reads and answers a query partly received when close begins, refusing new connections meanwhile', async () => {
+    const server = await started(fakeEngine());
+    const port = portOf(server);
+    const c = new FrameClient(port);
+    await c.connected();
+    const second = frame(request(7));
+    await c.write(Buffer.concat([frame(request(6)), second.subarray(0, 5)]));
+    await c.waitFrames(1);
+    const closing = server.close(2_000);
+    await sleep(50);
+    const late = connect({ port, host: '127.0.0.1' });
+    const [refused] = (await once(late, 'error')) as [NodeJS.ErrnoException];
+    assert.equal(refused.code, 'ECONNREFUSED');
+    await c.write(second.subarray(5));
+    await c.waitFrames(2);
+    assert.deepEqual(c.frames.map((f) => f.readUInt16BE(0)), [6, 7]);
+    assert.equal(await closedWithin(c, 1_000), true);
+    assert.deepEqual(await closing, { tcpConnections: 0, udpReplies: 0 });
+  });
+
+  it('cuts a query still partly received at the end of the grace period and reports it', async () => {
+    const server = await started(fakeEngine());
+    const c = new FrameClient(portOf(server));
+    await c.connected();
+    await c.write(frame(request(8)).subarray(0, 6));
+    await sleep(20);
+    const t0 = Date.now();
+    assert.deepEqual(await server.close(200), { tcpConnections: 1, udpReplies: 0 });
+    assert.ok(Date.now() - t0 < 1_000);
+    assert.equal(await closedWithin(c, 1_000), true);
+  });
+
+  it('does not wait for a connection that owes nothing, nor keep udp open meanwhile', async () => {
+    const server = await started(fakeEngine(), { tcpIdleTimeoutMs: 60_000 });
+    const port = portOf(server);
+    const idle = new FrameClient(port);
+    await idle.connected();
+    const t0 = Date.now();
+    assert.deepEqual(await server.close(5_000), { tcpConnections: 0, udpReplies: 0 });
+    assert.ok(Date.now() - t0 < 1_000, `close took ${Date.now() - t0} ms`);
+    assert.equal(await udpAsk('127.0.0.1', port, request(9), 200), null);
+  });
+
   it('leaves no socket or timer behind after close', async () => {
     const kinds = (): string[] =>
       process.getActiveResourcesInfo().filter((k) => k === 'UDPWrap' || k === 'TCPServerWrap' || k === 'TCPSocketWrap');

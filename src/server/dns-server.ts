@@ -4,6 +4,7 @@
 import { isIP } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { QueryEngine } from '../query/index.js';
+import { QueryLog, type QueryLogOptions, type QueryLogSettings } from './query-log.js';
 import { ResponseStats } from './response-stats.js';
 import { bindError, formatAddress, ServerError } from './server-error.js';
 import { silentLog, type ServerLog } from './server-log.js';
@@ -54,14 +55,32 @@ export interface DnsServerOptions {
   readonly engine: QueryEngine;
   readonly limits: DnsServerLimits;
   readonly log?: ServerLog;
+  /** [log] query_log and query_log_sample; none by default. */
+  readonly queryLog?: QueryLogSettings;
+  /** The query log's clock, randomness and batching (tests). */
+  readonly queryLogOptions?: QueryLogOptions;
+}
+
+/** What close() had to cut when the grace period ended. */
+export interface DnsDrainReport {
+  /** TCP connections destroyed with a query being read or replies not yet written. */
+  readonly tcpConnections: number;
+  /** Forwarded queries over UDP whose reply never came. */
+  readonly udpReplies: number;
 }
 
 /** The running DNS transports. */
 export interface DnsServer {
   /** Binds every address (UDP, then TCP on the same port); on any failure closes what it opened and rejects with a ServerError. */
   start(): Promise<void>;
-  /** Stops accepting, lets replies in flight finish for up to graceMs, then closes everything; resolves when all is closed. */
-  close(graceMs?: number): Promise<void>;
+  /**
+   * Stops accepting (UDP sockets close as soon as they owe no forwarded reply),
+   * lets replies in flight finish for up to graceMs, then cuts what is left and
+   * closes the query log; resolves with what was cut once all is closed.
+   */
+  close(graceMs?: number): Promise<DnsDrainReport>;
+  /** Flushes and closes the query log file, then opens it again with these settings (SIGHUP: rotation, new path or sample). */
+  configureQueryLog(settings: QueryLogSettings): Promise<void>;
   /** The sockets bound, with real ports (empty before start and after close). */
   addresses(): BoundAddress[];
   /** Live counters; read only. */
@@ -100,13 +119,17 @@ class DnsServerImpl implements DnsServer {
   readonly #udp: UdpListener[] = [];
   readonly #tcp: TcpListener[] = [];
   #bound: BoundPair[] = [];
+  readonly #queryLog: QueryLog;
+  readonly #queryLogSettings: QueryLogSettings;
   #started = false;
-  #closing: Promise<void> | null = null;
+  #closing: Promise<DnsDrainReport> | null = null;
 
   constructor(opts: DnsServerOptions) {
     this.#listen = opts.listen;
     this.#engine = opts.engine;
     this.#log = opts.log ?? silentLog;
+    this.#queryLog = new QueryLog({ log: this.#log, ...opts.queryLogOptions });
+    this.#queryLogSettings = opts.queryLog ?? { path: null, sample: 0 };
     const l = opts.limits;
     this.#limits = {
       idleTimeoutMs: l.tcpIdleTimeoutMs,
@@ -133,6 +156,7 @@ class DnsServerImpl implements DnsServer {
       }
     }
     try {
+      await this.configureQueryLog(this.#queryLogSettings);
       for (const { host, port } of this.#listen) this.#bound.push(await this.#bindPair(host, port));
     } catch (err) {
       await this.#closeAll();
@@ -146,7 +170,7 @@ class DnsServerImpl implements DnsServer {
   /** UDP first, then TCP on the port UDP got, so both transports share the port even for port 0. */
   async #bindPair(host: string, port: number): Promise<BoundPair> {
     for (let attempt = 1; ; attempt++) {
-      const udp = new UdpListener(host, this.#engine, this.#stats, this.responses, this.#log);
+      const udp = new UdpListener(host, this.#engine, this.#stats, this.responses, this.#log, this.#queryLog);
       this.#udp.push(udp);
       let udpPort: number;
       try {
@@ -154,7 +178,7 @@ class DnsServerImpl implements DnsServer {
       } catch (err) {
         throw bindError(err, 'udp', host, port);
       }
-      const tcp = new TcpListener(this.#engine, this.#limits, this.#stats, this.responses, this.#log, this.#connections);
+      const tcp = new TcpListener(this.#engine, this.#limits, this.#stats, this.responses, this.#log, this.#connections, this.#queryLog);
       this.#tcp.push(tcp);
       try {
         const tcpPort = await tcp.listen(host, udpPort);
@@ -171,9 +195,18 @@ class DnsServerImpl implements DnsServer {
     }
   }
 
-  close(graceMs: number = DEFAULT_CLOSE_GRACE_MS): Promise<void> {
+  close(graceMs: number = DEFAULT_CLOSE_GRACE_MS): Promise<DnsDrainReport> {
     if (this.#closing === null) this.#closing = this.#shutdown(graceMs);
     return this.#closing;
+  }
+
+  async configureQueryLog(settings: QueryLogSettings): Promise<void> {
+    try {
+      await this.#queryLog.configure(settings);
+    } catch (err) {
+      throw new ServerError('QUERY_LOG_FAILED', `cannot open the query log "${settings.path ?? ''}": ${(err as Error).message}; fix [log] query_log`, { cause: err });
+    }
+    if (settings.path !== null && this.#queryLog.rate !== 0) this.#log.info(`query log: appending to ${settings.path}, sample ${settings.sample}`);
   }
 
   addresses(): BoundAddress[] {
@@ -185,24 +218,45 @@ class DnsServerImpl implements DnsServer {
     return out;
   }
 
-  async #shutdown(graceMs: number): Promise<void> {
+  async #shutdown(graceMs: number): Promise<DnsDrainReport> {
     for (const udp of this.#udp) udp.stopReceiving();
     const listenersClosed = this.#tcp.map((tcp) => tcp.close());
     for (const connection of this.#connections) connection.shutdown();
     const deadline = Date.now() + Math.max(0, graceMs);
-    while (this.#inFlight() && Date.now() < deadline) await sleep(DRAIN_POLL_MS);
-    for (const connection of this.#connections) connection.destroy();
-    await Promise.all([...listenersClosed, ...this.#udp.map((udp) => udp.close())]);
+    // A UDP socket that owes no forwarded reply closes at once: clients then get
+    // a port unreachable and try another server instead of waiting for a timeout.
+    const closing: Promise<void>[] = [];
+    let owing = this.#udp;
+    for (;;) {
+      const stillOwing: UdpListener[] = [];
+      for (const udp of owing) {
+        if (udp.pending > 0) stillOwing.push(udp);
+        else closing.push(udp.close());
+      }
+      owing = stillOwing;
+      if ((owing.length === 0 && this.#tcpDrained()) || Date.now() >= deadline) break;
+      await sleep(DRAIN_POLL_MS);
+    }
+    let tcpConnections = 0;
+    for (const connection of this.#connections) {
+      // An ended connection the client keeps open owes nothing: closing it cuts nothing.
+      if (!connection.drained) tcpConnections++;
+      connection.destroy();
+    }
+    const udpReplies = owing.reduce((n, udp) => n + udp.pending, 0);
+    await Promise.all([...listenersClosed, ...closing, ...owing.map((udp) => udp.close())]);
+    await this.#queryLog.close();
     if (this.#bound.length > 0) this.#log.info('dns transports closed');
+    return { tcpConnections, udpReplies };
   }
 
-  #inFlight(): boolean {
-    if (this.#connections.size > 0) return true;
-    for (const udp of this.#udp) if (udp.pending > 0) return true;
-    return false;
+  #tcpDrained(): boolean {
+    for (const connection of this.#connections) if (!connection.drained) return false;
+    return true;
   }
 
   async #closeAll(): Promise<void> {
     await Promise.all([...this.#tcp.map((tcp) => tcp.close()), ...this.#udp.map((udp) => udp.close())]);
+    await this.#queryLog.close();
   }
 }

@@ -4,11 +4,14 @@ export {
   DEFAULT_CLOSE_GRACE_MS,
   DEFAULT_DNS_SERVER_LIMITS,
   type BoundAddress,
+  type DnsDrainReport,
   type DnsServer,
   type DnsServerLimits,
   type DnsServerOptions,
   type ListenAddress,
 } from './dns-server.js';
+export { QueryLog, QUERY_LOG_MAX_PENDING_BYTES, type QueryLogOptions, type QueryLogSettings } from './query-log.js';
+export { formatQueryLogLine } from './format-query-log-line.js';
 export { ServerError, type ServerErrorCode } from './server-error.js';
 export type { ServerLog } from './server-log.js';
 export type { ServerStats } from './server-stats.js';

@@ -1,13 +1,14 @@
 // The server layer's error: a stable code and a message an operator can act on
 // without reading the code (the runbook's "Port 53 Already in Use" in one line).
 
-/** Why the DNS transports could not start. */
+/** Why the DNS transports could not start (or reopen their query log). */
 export type ServerErrorCode =
   | 'ADDRESS_IN_USE'         // EADDRINUSE: another process holds the address and port
   | 'PERMISSION_DENIED'      // EACCES: a port below 1024 without the privilege to bind it
   | 'ADDRESS_NOT_AVAILABLE'  // EADDRNOTAVAIL: the address is not on this host
   | 'INVALID_ADDRESS'        // the listen host is not an IPv4 or IPv6 literal
-  | 'BIND_FAILED';           // any other bind error, with the system's code in the message
+  | 'BIND_FAILED'            // any other bind error, with the system's code in the message
+  | 'QUERY_LOG_FAILED';      // [log] query_log cannot be opened for appending
 
 /** An error of the server layer with a stable `code` and a lowercase message naming the address. */
 export class ServerError extends Error {

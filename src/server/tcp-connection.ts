@@ -3,6 +3,8 @@
 // queries per connection, and backpressure when the client does not read.
 //
 //   reading --(query limit | client FIN | shutdown)--> ending --(no replies pending)--> end()
+//      |                                                  ^
+//      +--(shutdown with a query partly read)--> that query read and answered
 //      |  ^                                                                              |
 //   write buffer full / drain                                      FIN sent, 'close'  <---+
 //      v  |
@@ -10,6 +12,7 @@
 import type { Socket } from 'node:net';
 import type { EngineReply, QueryEngine, RequestContext } from '../query/index.js';
 import { isPendingReply } from './is-pending-reply.js';
+import type { QueryLog } from './query-log.js';
 import { TransportSlot, type ResponseStats } from './response-stats.js';
 import { reportEngineError, type ServerLog } from './server-log.js';
 import type { ServerStats } from './server-stats.js';
@@ -38,6 +41,7 @@ export class TcpConnection {
   readonly #responses: ResponseStats;
   readonly #log: ServerLog;
   readonly #onClosed: (connection: TcpConnection) => void;
+  readonly #queryLog: QueryLog;
   /** One context per connection: the peer does not change, so no object per query. */
   readonly #ctx: RequestContext;
 
@@ -56,6 +60,8 @@ export class TcpConnection {
   #blocked = false;
   /** No more queries are read; the connection ends once pending replies are written. */
   #ending = false;
+  /** Shutdown came while a query was partly received: stop reading once it is whole. */
+  #stopAfterFrame = false;
   #ended = false;
   #closed = false;
 
@@ -67,6 +73,7 @@ export class TcpConnection {
     responses: ResponseStats,
     log: ServerLog,
     onClosed: (connection: TcpConnection) => void,
+    queryLog: QueryLog,
   ) {
     this.#socket = socket;
     this.#engine = engine;
@@ -75,6 +82,7 @@ export class TcpConnection {
     this.#responses = responses;
     this.#log = log;
     this.#onClosed = onClosed;
+    this.#queryLog = queryLog;
     this.#ctx = { transport: 'tcp', remoteAddress: socket.remoteAddress ?? '', remotePort: socket.remotePort ?? 0 };
     socket.setNoDelay(true);
     // RFC 7766 6.2.3: "Servers MAY use idle timeouts ... to protect themselves
@@ -93,9 +101,18 @@ export class TcpConnection {
     return this.#pending;
   }
 
-  /** Stops reading queries and ends the connection once the replies in flight are written. */
+  /** True once nothing is owed: closed, or ended with every reply handed to the system. */
+  get drained(): boolean {
+    return this.#closed || (this.#ended && this.#socket.writableFinished);
+  }
+
+  /**
+   * Stops reading queries and ends the connection once the replies in flight are
+   * written; a query partly received is in flight too: it is read to its end and answered first.
+   */
   shutdown(): void {
-    this.#stopReading();
+    if (this.#frame !== null || this.#high >= 0) this.#stopAfterFrame = true;
+    else this.#stopReading();
   }
 
   /** Closes the connection now, unsent replies and all. */
@@ -196,6 +213,7 @@ export class TcpConnection {
       this.#stats.tcpQueryLimitClosed++;
       this.#stopReading();
     }
+    if (this.#stopAfterFrame) this.#stopReading();
   }
 
   readonly #onLateReply = (reply: EngineReply): void => {
@@ -235,7 +253,11 @@ export class TcpConnection {
     out[1] = len & 0xff;
     out.set(reply, 2);
     this.#stats.tcpSent++;
-    if (counted) this.#responses.record(TransportSlot.tcp, reply);
+    if (counted) {
+      this.#responses.record(TransportSlot.tcp, reply);
+      // [log] query_log: off, this branch is all it costs.
+      if (this.#queryLog.rate !== 0) this.#queryLog.record('tcp', this.#ctx.remoteAddress, this.#ctx.remotePort, reply);
+    }
     // The socket's high-water mark is tcpMaxPendingBytes (set on the server), so
     // false here means that many bytes wait unsent: stop reading until 'drain'.
     if (!this.#socket.write(out) && !this.#blocked && !this.#ending) {

@@ -4,6 +4,7 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { isIPv6 } from 'node:net';
 import type { QueryEngine } from '../query/index.js';
+import type { QueryLog } from './query-log.js';
 import type { ResponseStats } from './response-stats.js';
 import type { ServerLog } from './server-log.js';
 import type { ServerStats } from './server-stats.js';
@@ -18,6 +19,7 @@ export class TcpListener {
   readonly #responses: ResponseStats;
   readonly #log: ServerLog;
   readonly #connections: Set<TcpConnection>;
+  readonly #queryLog: QueryLog;
   #accepting = true;
   #acceptErrors = 0;
   #closedPromise: Promise<void> | null = null;
@@ -29,6 +31,7 @@ export class TcpListener {
     responses: ResponseStats,
     log: ServerLog,
     connections: Set<TcpConnection>,
+    queryLog: QueryLog,
   ) {
     this.#engine = engine;
     this.#limits = limits;
@@ -36,6 +39,7 @@ export class TcpListener {
     this.#responses = responses;
     this.#log = log;
     this.#connections = connections;
+    this.#queryLog = queryLog;
     // allowHalfOpen: a client's FIN must not cut replies still being computed.
     // highWaterMark: socket.write() returns false once this many bytes wait unsent.
     this.#server = createServer({ allowHalfOpen: true, noDelay: true, highWaterMark: limits.maxPendingBytes });
@@ -81,7 +85,7 @@ export class TcpListener {
     this.#stats.tcpAccepted++;
     this.#stats.tcpOpen++;
     this.#connections.add(
-      new TcpConnection(socket, this.#engine, this.#limits, this.#stats, this.#responses, this.#log, this.#onConnectionClosed),
+      new TcpConnection(socket, this.#engine, this.#limits, this.#stats, this.#responses, this.#log, this.#onConnectionClosed, this.#queryLog),
     );
   };
 

@@ -6,6 +6,7 @@ import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import type { EngineReply, QueryEngine } from '../query/index.js';
 import { isPendingReply } from './is-pending-reply.js';
+import type { QueryLog } from './query-log.js';
 import { TransportSlot, type ResponseStats } from './response-stats.js';
 import { reportEngineError, type ServerLog } from './server-log.js';
 import type { ServerStats } from './server-stats.js';
@@ -20,18 +21,20 @@ export class UdpListener {
   readonly #stats: ServerStats;
   readonly #responses: ResponseStats;
   readonly #log: ServerLog;
+  readonly #queryLog: QueryLog;
   #closing = false;
   #closed = false;
   #pending = 0;
   #closedPromise: Promise<void> | null = null;
 
-  constructor(host: string, engine: QueryEngine, stats: ServerStats, responses: ResponseStats, log: ServerLog) {
+  constructor(host: string, engine: QueryEngine, stats: ServerStats, responses: ResponseStats, log: ServerLog, queryLog: QueryLog) {
     // ipv6Only so that 0.0.0.0 and :: (or 127.0.0.1 and ::1) can share one port.
     this.#socket = isIPv6(host) ? createSocket({ type: 'udp6', ipv6Only: true }) : createSocket({ type: 'udp4' });
     this.#engine = engine;
     this.#stats = stats;
     this.#responses = responses;
     this.#log = log;
+    this.#queryLog = queryLog;
   }
 
   /** Binds to host:port (0 for any free port) and resolves with the port bound. */
@@ -126,6 +129,8 @@ export class UdpListener {
       this.#stats.udpSent++;
       this.#responses.record(TransportSlot.udp, reply);
       if (start !== 0) this.#responses.observeSince(TransportSlot.udp, start);
+      // [log] query_log: off, this branch is all it costs.
+      if (this.#queryLog.rate !== 0) this.#queryLog.record('udp', address, port, reply);
     } catch {
       // A source port of 0 or a socket closing under us: this datagram only.
       this.#stats.udpErrors++;

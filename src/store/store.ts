@@ -384,6 +384,16 @@ export class Store {
     }));
   }
 
+  /**
+   * Folds the WAL into the database file and empties it (a stopping server leaves
+   * one self-contained file); returns false when a reader kept it from finishing.
+   */
+  checkpoint(): boolean {
+    if (!this.#db.open) return false;
+    const [result] = this.#db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+    return result?.busy === 0;
+  }
+
   /** Closes the database connection; further calls fail. Safe to call twice. */
   close(): void {
     if (this.#db.open) this.#db.close();

@@ -43,8 +43,11 @@ export interface GrpcServerOptions {
 export interface GrpcServer {
   /** Binds and listens; resolves with the bound address (the real port when 0 was asked). Throws GrpcServerError. */
   start(): Promise<{ host: string; port: number }>;
-  /** Stops accepting, lets calls in flight finish for up to the grace time, then cuts what is left. Safe to call twice. */
-  close(): Promise<void>;
+  /**
+   * Stops accepting, lets calls in flight finish for up to graceMs (default: the
+   * closeGraceMs option), then cuts what is left; resolves with the connections cut. Safe to call twice.
+   */
+  close(graceMs?: number): Promise<number>;
   /** Serves this pair to new connections from now on. */
   reloadTls(cert: string | Buffer, key: string | Buffer): void;
 }
@@ -67,7 +70,7 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
     sessions.add(session);
     session.once('close', () => sessions.delete(session));
   });
-  let closing: Promise<void> | null = null;
+  let closing: Promise<number> | null = null;
 
   return {
     async start() {
@@ -77,8 +80,8 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
       log.info({ addr: `${bound.address}:${bound.port}` }, 'grpc: listening');
       return { host: bound.address, port: bound.port };
     },
-    close() {
-      closing ??= closeServer(server, sessions, shutdown, options.closeGraceMs ?? DEFAULT_GRPC_CLOSE_GRACE_MS).finally(detach);
+    close(graceMs) {
+      closing ??= closeServer(server, sessions, shutdown, graceMs ?? options.closeGraceMs ?? DEFAULT_GRPC_CLOSE_GRACE_MS).finally(detach);
       return closing;
     },
     reloadTls(cert, key) {
@@ -140,17 +143,19 @@ function listenError(err: NodeJS.ErrnoException, address: { host: string; port: 
   return new GrpcServerError('LISTEN_FAILED', `${at} cannot be listened on: ${err.message}`, { cause: err });
 }
 
-/** GOAWAY to every client, wait for calls in flight up to `graceMs`, then abort handlers and destroy connections. */
+/** GOAWAY to every client, wait for calls in flight up to `graceMs`, then abort handlers and destroy connections; resolves with how many were cut. */
 async function closeServer(
   server: Http2SecureServer, sessions: Set<ServerHttp2Session>, shutdown: AbortController, graceMs: number,
-): Promise<void> {
+): Promise<number> {
   if (!server.listening) {
     shutdown.abort();
-    return;
+    return 0;
   }
+  let cut = 0;
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   for (const session of sessions) session.close();
   const timer = setTimeout(() => {
+    cut = sessions.size;
     shutdown.abort();
     for (const session of sessions) session.destroy();
   }, graceMs);
@@ -160,4 +165,5 @@ async function closeServer(
     clearTimeout(timer);
     shutdown.abort();
   }
+  return cut;
 }

@@ -67,8 +67,12 @@ export interface RestServer {
   address(): ListenAddress;
   /** "https://127.0.0.1:8443": the base URL a local client uses (a wildcard address becomes loopback). */
   url(): string;
-  /** Stops accepting, closes idle keep-alive connections, lets requests in flight finish up to the grace time. Safe to call twice. */
-  close(): Promise<void>;
+  /**
+   * Stops accepting, closes idle keep-alive connections, lets requests in flight
+   * finish for up to graceMs (default: the closeGraceMs option), then cuts the
+   * connections left; resolves with how many were cut. Safe to call twice.
+   */
+  close(graceMs?: number): Promise<number>;
 }
 
 type HttpsFastify = FastifyInstance<HttpsServer>;
@@ -151,7 +155,7 @@ export async function createRestServer(options: RestServerOptions): Promise<Rest
   await app.ready();
 
   let bound: ListenAddress | null = null;
-  let closing: Promise<void> | null = null;
+  let closing: Promise<number> | null = null;
   const boundAddress = (): ListenAddress => {
     if (bound === null) throw new Error('rest server not started');
     return bound;
@@ -172,8 +176,8 @@ export async function createRestServer(options: RestServerOptions): Promise<Rest
       const local = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
       return `https://${listenAddressText({ host: local, port })}`;
     },
-    close() {
-      closing ??= closeApp(app, options.closeGraceMs ?? DEFAULT_CLOSE_GRACE_MS).finally(detachTls);
+    close(graceMs) {
+      closing ??= closeApp(app, graceMs ?? options.closeGraceMs ?? DEFAULT_CLOSE_GRACE_MS).finally(detachTls);
       return closing;
     },
   };
@@ -248,12 +252,20 @@ function requestId(request: { headers: Record<string, string | string[] | undefi
   return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
 }
 
-/** Stops listening and waits for requests in flight; after graceMs, cuts the connections still open. */
-async function closeApp(app: HttpsFastify, graceMs: number): Promise<void> {
-  const timer = setTimeout(() => app.server.closeAllConnections(), graceMs);
+/** Stops listening and waits for requests in flight; after graceMs, cuts the connections still open and resolves with their number. */
+async function closeApp(app: HttpsFastify, graceMs: number): Promise<number> {
+  let cut = 0;
+  // Idle keep-alive connections are closed by app.close() at once: those left at the deadline hold a request.
+  const timer = setTimeout(() => {
+    app.server.getConnections((_err, count) => {
+      cut = count;
+      app.server.closeAllConnections();
+    });
+  }, graceMs);
   try {
     await app.close();
   } finally {
     clearTimeout(timer);
   }
+  return cut;
 }
