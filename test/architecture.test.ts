@@ -126,3 +126,14 @@ test('no file is named utils, helpers or misc (STYLE.md rule 1)', () => {
   const bad = files.filter((f) => /(^|[/\\])(utils|helpers|misc)\.ts$/.test(f)).map((f) => relative(root, f));
   assert.deepEqual(bad, []);
 });
+
+test('every source file docs/ARCHITECTURE.md names exists', () => {
+  const doc = readFileSync(join(root, 'docs', 'ARCHITECTURE.md'), 'utf8');
+  const missing: string[] = [];
+  for (const m of doc.matchAll(/`((?:src\/)?[a-z0-9/.-]+\.ts)`/g)) {
+    const name = m[1]!;
+    const found = name.startsWith('src/') ? existsSync(join(root, name)) : files.some((f) => f.endsWith(sep + name));
+    if (!found) missing.push(name);
+  }
+  assert.deepEqual(missing, []);
+});
