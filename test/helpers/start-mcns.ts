@@ -26,6 +26,8 @@ export interface StartMcnsOptions {
   readonly configExtra?: string;
   /** `[log] level`; "info" by default. */
   readonly logLevel?: string;
+  /** Extra lines under [log], e.g. `query_log = "queries.jsonl"`. */
+  readonly logConfig?: readonly string[];
   /** Budget for the process to answer its first query. */
   readonly readyTimeoutMs?: number;
   /**
@@ -65,6 +67,8 @@ export interface McnsProcess {
   cli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }>;
   /** SIGTERM by PID, SIGKILL after 10 s; removes the directory; resolves with how it ended. */
   stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Once this process has ended (and only then): `mcns serve` again on the same config, directory and ports, ready as startMcns's. */
+  restart(): Promise<McnsProcess>;
 }
 
 /** Runs the mcns CLI with `args`. */
@@ -98,6 +102,7 @@ function configText(dir: string, hosts: readonly string[], port: number, opts: S
     '',
     '[log]',
     `level = ${JSON.stringify(opts.logLevel ?? 'info')}`,
+    ...(opts.logConfig ?? []),
     '',
     ...apiLines,
     // The metrics listener on a free port unless the test configures [metrics] itself.
@@ -123,15 +128,15 @@ export async function startMcns(opts: StartMcnsOptions = {}): Promise<McnsProces
       const r = await runMcns(['zone', 'import', origin, file, '--config', configPath], dir);
       if (r.code !== 0) throw new Error(`mcns zone import ${origin} failed (exit ${r.code}):\n${r.stdout}${r.stderr}`);
     }
-    const child = spawn(process.execPath, [MCNS_BIN, 'serve', '--config', configPath], {
-      cwd: dir,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    return await watch(child, { dir, configPath, port, hosts, probe: zones[0]?.[0] ?? '.', timeoutMs: opts.readyTimeoutMs ?? 20_000, api: apiPorts });
+    return await watch(spawnServe(dir, configPath), { dir, configPath, port, hosts, probe: zones[0]?.[0] ?? '.', timeoutMs: opts.readyTimeoutMs ?? 20_000, api: apiPorts });
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
+}
+
+function spawnServe(dir: string, configPath: string): ChildProcess {
+  return spawn(process.execPath, [MCNS_BIN, 'serve', '--config', configPath], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 interface WatchArgs {
@@ -236,5 +241,9 @@ async function watch(child: ChildProcess, a: WatchArgs): Promise<McnsProcess> {
     logs,
     cli: (args) => runMcns([...args, '--config', a.configPath], a.dir),
     stop,
+    restart: () => {
+      if (exit === null) return Promise.reject(new Error('restart: the process is still running'));
+      return watch(spawnServe(a.dir, a.configPath), a);
+    },
   };
 }
