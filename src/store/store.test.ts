@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -82,6 +82,26 @@ test('opening creates the directory and file, in WAL mode, at the newest schema'
     db.close();
   }
   openStore(path).close(); // reopening migrates nothing and succeeds
+});
+
+test('checkpoint folds the WAL into the database and empties it; a reader holding a snapshot makes it report false', () => {
+  withStore((store, path) => {
+    store.importZone(ORIGIN, zone(2024010101), { source: 'test' });
+    assert.ok(statSync(`${path}-wal`).size > 0);
+    assert.equal(store.checkpoint(), true);
+    assert.equal(statSync(`${path}-wal`).size, 0);
+    store.importZone(ORIGIN, zone(2024010102), { source: 'test' });
+    const reader = new Database(path, { readonly: true });
+    try {
+      reader.exec('BEGIN');
+      reader.prepare('SELECT count(*) FROM zones').get();
+      store.importZone(ORIGIN, zone(2024010103), { source: 'test' });
+      assert.equal(store.checkpoint(50), false);
+    } finally {
+      reader.close();
+    }
+    assert.equal(store.checkpoint(), true);
+  });
 });
 
 test('a database migrated by a newer mcns is refused with a clear message', () => {

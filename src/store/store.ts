@@ -386,12 +386,19 @@ export class Store {
 
   /**
    * Folds the WAL into the database file and empties it (a stopping server leaves
-   * one self-contained file); returns false when a reader kept it from finishing.
+   * one self-contained file), waiting up to waitMs for readers of an older state;
+   * returns false when one kept it from finishing (the WAL then stays: harmless).
    */
-  checkpoint(): boolean {
+  checkpoint(waitMs = 1000): boolean {
     if (!this.#db.open) return false;
-    const [result] = this.#db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
-    return result?.busy === 0;
+    const busy = this.#db.pragma('busy_timeout', { simple: true }) as number;
+    this.#db.pragma(`busy_timeout = ${Math.max(0, Math.floor(waitMs))}`);
+    try {
+      const [result] = this.#db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+      return result?.busy === 0;
+    } finally {
+      this.#db.pragma(`busy_timeout = ${busy}`);
+    }
   }
 
   /** Closes the database connection; further calls fail. Safe to call twice. */

@@ -4,5 +4,5 @@ export * from './name.js';
 export * from './message.js';
 export * from './rdata.js';
 export * from './edns.js';
-export { readName } from './read-name.js';
+export { latin1Slice, readName } from './read-name.js';
 export * from './zone-file/index.js';
