@@ -35,6 +35,7 @@ export async function serve(options: ServeOptions, io: CliIo): Promise<number> {
   let stopping = false;
   // The query log reopens asynchronously; shutdown waits for the last reopen.
   let reopening: Promise<void> = Promise.resolve();
+  let logSettings = config.log;
   const reload = (): void => {
     if (running === null) {
       logger.warn('SIGHUP while starting: ignored; zones are being loaded now');
@@ -52,7 +53,8 @@ export async function serve(options: ServeOptions, io: CliIo): Promise<number> {
     // A swapped or refused pair is logged by the TLS material; a refused one leaves the old in use.
     if (running.reloadTls().outcome === 'unchanged') logger.info('SIGHUP: API certificate unchanged');
     const server = running;
-    const log = reloadLogConfig(config, io.cwd, logger);
+    const log = reloadLogConfig(config, logSettings, io.cwd, logger);
+    logSettings = log;
     reopening = reopening.then(() => server.reopenQueryLog(log)).catch((err: unknown) => {
       logger.error({ err }, 'SIGHUP: query log not reopened; it is off until the next SIGHUP');
     });
@@ -115,16 +117,17 @@ export async function serve(options: ServeOptions, io: CliIo): Promise<number> {
 /**
  * SIGHUP: reads the config file again and applies [log] level (the query log is
  * reopened by the caller); other tables need a restart, so a change to one is
- * named in a warning. Returns the [log] table to use.
+ * named in a warning. Returns the [log] table to use from now on (`current` when
+ * the file cannot be read or is invalid).
  */
-function reloadLogConfig(started: Config, cwd: string, logger: Logger): Config['log'] {
-  if (started.source === null) return started.log;
+function reloadLogConfig(started: Config, current: Config['log'], cwd: string, logger: Logger): Config['log'] {
+  if (started.source === null) return current;
   let next: Config;
   try {
     next = loadConfig({ path: started.source, cwd });
   } catch (err) {
     logger.error({ err }, 'SIGHUP: config not reloaded; the log settings stay as they were');
-    return started.log;
+    return current;
   }
   if (next.log.level !== logger.level) {
     logger.info({ from: logger.level, to: next.log.level }, 'SIGHUP: log level changed');
