@@ -10,6 +10,12 @@ export interface DnsperfOptions {
   readonly queryFile: string;
   /** -l: seconds to run. */
   readonly seconds: number;
+  /**
+   * -Q: offered rate in queries per second, to compare servers doing the same
+   * work per second; absent: flat out (closed loop, `outstanding` in flight),
+   * where a slower server also gets fewer queries per wake-up.
+   */
+  readonly qps?: number;
   /** -n: passes through the query file at most (bounds the query count). */
   readonly maxPasses: number;
   /** -q: queries outstanding at once. */
@@ -39,13 +45,14 @@ function field(output: string, label: string): number {
   return Number(match[1]);
 }
 
-/** Runs dnsperf once; rejects when it fails or runs 20 s past its time limit. */
+/** Runs dnsperf once (at `qps` at most, when given); rejects when it fails or runs 20 s past its time limit. */
 export function runDnsperf(options: DnsperfOptions): Promise<DnsperfResult> {
   const args = [
     '-c', String(options.cpu), 'dnsperf',
     '-s', options.host, '-p', String(options.port), '-d', options.queryFile,
     '-l', String(options.seconds), '-n', String(options.maxPasses),
     '-c', '1', '-T', '1', '-q', String(options.outstanding), '-t', '2',
+    ...(options.qps === undefined ? [] : ['-Q', String(options.qps)]),
   ];
   return new Promise((resolve, reject) => {
     const child = spawn('taskset', args, { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -28,7 +28,6 @@ import { join } from 'node:path';
 import dnsPacket from 'dns-packet';
 import { BENCH_ORIGIN, QUERY_MIX, writeBenchQueries, writeBenchZone } from './bench-zone.js';
 import { summarizeProfile, type ProfileSummary } from './cpu-profile-summary.js';
-import { runDnsperfAtRate } from './dnsperf-rate.js';
 import { runDnsperf, type DnsperfResult } from './dnsperf-run.js';
 import {
   startKnotUpstream, startMcnsForwarding, startUnbound,
@@ -186,7 +185,7 @@ async function measure(target: Target, round: number, knot: KnotUpstreamServer, 
     host: target.server.address.host, port: target.server.address.port, queryFile: target.queryFile,
     outstanding: options.outstanding, cpu: CLIENT_CPU, seconds: options.duration, maxPasses,
   };
-  const perf = options.rate === null ? await runDnsperf(dnsperf) : await runDnsperfAtRate({ ...dnsperf, qps: options.rate });
+  const perf = await runDnsperf(options.rate === null ? dnsperf : { ...dnsperf, qps: options.rate });
   const toMicros = monotonicMicros();
   const cpuMicros = processCpuMicros(pid) - cpuBefore;
   const wallMicros = (performance.now() - wallBefore) * 1000;

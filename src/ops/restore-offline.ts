@@ -3,11 +3,10 @@
 // <db>.pre-restore (with its -wal when it could not be checkpointed); a restore
 // line goes to the change log so that replay knows where the history branched.
 import { dirname } from 'node:path';
-import { ChangeLogFile, databaseInUse, replaceDatabaseFile, restoreLine } from '../store/index.js';
+import { ChangeLogFile, databaseInUse, replaceDatabaseFile, restoreLine, syncDirectory } from '../store/index.js';
 import type { BackupLayout } from './backup-layout.js';
 import { OpsError } from './ops-error.js';
 import type { PreparedRestore } from './prepare-restore.js';
-import { syncDirectory } from './sync-directory.js';
 
 /** What a restore did. */
 export interface RestoreResult {

@@ -4,9 +4,8 @@
 // snapshots beyond `keep` are deleted.
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { backupDatabase, checkDatabase, type Store } from '../store/index.js';
+import { backupDatabase, checkDatabase, syncDirectory, type Store } from '../store/index.js';
 import { OpsError } from './ops-error.js';
-import { syncDirectory } from './sync-directory.js';
 
 /** What takeSnapshot wrote. */
 export interface SnapshotResult {

@@ -282,8 +282,8 @@ function dropTornLine(fd: number): number {
   return end;
 }
 
-/** fsyncs a directory so a file created in it survives a crash (best effort where directories cannot be opened). */
-function syncDirectory(dir: string): void {
+/** fsyncs a directory so a file created or renamed in it survives a crash (best effort where a directory cannot be synced). */
+export function syncDirectory(dir: string): void {
   let fd: number;
   try {
     fd = openSync(dir, 'r');

@@ -20,7 +20,7 @@ export { databaseInUse } from './database-in-use.js';
 export { replaceDatabaseContent, type ReplaceResult } from './replace-database-content.js';
 export { ChangeCapture, type CapturedChange } from './change-capture.js';
 export {
-  ChangeLogFile, ChangeLogError, CHANGE_LOG_VERSION, changeLogFiles, capturedChangeLine, restoreLine, readChangeLog,
+  ChangeLogFile, ChangeLogError, CHANGE_LOG_VERSION, changeLogFiles, capturedChangeLine, restoreLine, readChangeLog, syncDirectory,
   type ChangeLogEntry, type ChangeLogLine, type ChangeLogLimits, type LoggedChange, type LoggedDelete, type LoggedRestore,
 } from './change-log-file.js';
 export { lastJournalEntries, type LastJournalEntry } from './last-journal-entries.js';
