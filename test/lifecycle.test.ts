@@ -4,13 +4,16 @@
 // second signal exits at once (143, 130); [server] shutdown_timeout bounds the drain.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import { connect, type Socket } from 'node:net';
-import { once } from 'node:events';
+import { EventEmitter, once } from 'node:events';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import dnsPacket from 'dns-packet';
+import type { CliIo } from '../src/cli/cli-io.js';
+import { serve } from '../src/cli/serve.js';
 import { openStore } from '../src/store/index.js';
 import { nameFromText } from '../src/wire/index.js';
 import { buildQuery } from './helpers/dns-client.js';
@@ -223,5 +226,59 @@ test('[server] shutdown_timeout = "1s": an upload that never finishes and a quer
     assert.equal(check.code, 0, check.stdout + check.stderr);
   } finally {
     await proc.stop();
+  }
+});
+
+/** `serve` in this process, with a test's signal emitter and no io.exit: a forced exit returns its code. */
+function inProcess(configExtra = ''): { io: CliIo; signals: EventEmitter; out: () => string; err: () => string; dir: string; config: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'mcns-lifecycle-'));
+  const config = join(dir, 'mcns.toml');
+  writeFileSync(config, [
+    '[dns]', 'listen_addr = ["127.0.0.1:0"]', '[database]', 'path = "mcns.db"', '[log]', 'level = "info"',
+    '[api]', 'rest_addr = "127.0.0.1:0"', 'grpc_addr = "127.0.0.1:0"', '[metrics]', 'listen_addr = ""', configExtra, '',
+  ].join('\n'));
+  let out = '';
+  let err = '';
+  const signals = new EventEmitter();
+  const io: CliIo = {
+    stdout: { write: (chunk: string) => { out += chunk; } },
+    stderr: { write: (chunk: string) => { err += chunk; } },
+    cwd: dir, env: {}, signals,
+  };
+  return { io, signals, out: () => out, err: () => err, dir, config };
+}
+
+test('in process: a SIGTERM that comes while the server is starting stops it once started, exit 0', { timeout: 60_000 }, async () => {
+  const run = inProcess();
+  try {
+    const done = serve({ config: run.config }, run.io);
+    run.signals.emit('SIGTERM');
+    assert.equal(await done, 0, run.err());
+    assert.match(run.err(), /"msg":"shutting down: draining"[\s\S]*"msg":"stopped: drained"/);
+    assert.deepEqual(['SIGTERM', 'SIGINT', 'SIGHUP'].map((name) => run.signals.listenerCount(name)), [0, 0, 0], 'no listener left behind');
+  } finally {
+    rmSync(run.dir, { recursive: true, force: true });
+  }
+});
+
+test('in process: a second signal during the drain returns 143 at once when there is no exit to call', { timeout: 60_000 }, async () => {
+  const run = inProcess();
+  try {
+    const done = serve({ config: run.config }, run.io);
+    while (!/serving DNS on 127\.0\.0\.1:(\d+)/.test(run.out())) await sleep(10);
+    const port = Number(/serving DNS on 127\.0\.0\.1:(\d+)/.exec(run.out())![1]);
+    const dns = new TcpDns('127.0.0.1', port);
+    dns.socket.write(framed('example.com.', 1).subarray(0, 5));
+    await sleep(100);
+    run.signals.emit('SIGTERM');
+    await sleep(200);
+    const t0 = Date.now();
+    run.signals.emit('SIGTERM');
+    assert.equal(await done, 143);
+    assert.ok(Date.now() - t0 < 1_000);
+    assert.match(run.err(), /"msg":"second signal: exiting now/);
+    dns.socket.destroy();
+  } finally {
+    rmSync(run.dir, { recursive: true, force: true });
   }
 });

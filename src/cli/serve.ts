@@ -59,11 +59,33 @@ export async function serve(options: ServeOptions, io: CliIo): Promise<number> {
       logger.error({ err }, 'SIGHUP: query log not reopened; it is off until the next SIGHUP');
     });
   };
+  // The first SIGTERM or SIGINT starts the drain (once started, when it comes during the
+  // start); the next one ends the process at once.
+  let first: ((name: keyof typeof FORCED_EXIT) => void) | null = null;
+  let forced = (code: number): void => io.exit?.(code);
+  const firstSignal = new Promise<keyof typeof FORCED_EXIT>((resolve) => {
+    first = resolve;
+  });
+  const onSignal = (name: keyof typeof FORCED_EXIT) => (): void => {
+    if (!stopping) {
+      stopping = true;
+      first?.(name);
+      return;
+    }
+    logger.warn({ signal: name }, 'second signal: exiting now; work in flight is cut, the database is left as after a crash');
+    forced(FORCED_EXIT[name]);
+  };
+  const onTerm = onSignal('SIGTERM');
+  const onInt = onSignal('SIGINT');
   io.signals.on('SIGHUP', reload);
+  io.signals.on('SIGTERM', onTerm);
+  io.signals.on('SIGINT', onInt);
   try {
     running = await startServer(config, { logger });
   } catch (err) {
     io.signals.off('SIGHUP', reload);
+    io.signals.off('SIGTERM', onTerm);
+    io.signals.off('SIGINT', onInt);
     throw err;
   }
   for (const address of running.listening) io.stdout.write(`mcns: serving DNS on ${address} (udp, tcp)\n`);
@@ -74,25 +96,7 @@ export async function serve(options: ServeOptions, io: CliIo): Promise<number> {
   const hint = tryCommand(running);
   io.stdout.write(hint === null ? 'mcns: no zones yet; add one with "mcns zone import NAME FILE" and send SIGHUP\n' : `try: ${hint}\n`);
 
-  // The first SIGTERM or SIGINT starts the drain; the next one during it ends the process at once.
-  let first: ((name: keyof typeof FORCED_EXIT) => void) | null = null;
-  let forced: ((code: number) => void) | null = null;
-  const onSignal = (name: keyof typeof FORCED_EXIT) => (): void => {
-    if (!stopping) {
-      stopping = true;
-      first?.(name);
-      return;
-    }
-    logger.warn({ signal: name }, 'second signal: exiting now; work in flight is cut, the database is left as after a crash');
-    forced?.(FORCED_EXIT[name]);
-  };
-  const onTerm = onSignal('SIGTERM');
-  const onInt = onSignal('SIGINT');
-  io.signals.on('SIGTERM', onTerm);
-  io.signals.on('SIGINT', onInt);
-  const signal = await new Promise<keyof typeof FORCED_EXIT>((resolve) => {
-    first = resolve;
-  });
+  const signal = await firstSignal;
   logger.info({ signal, timeoutMs: config.server.shutdownTimeoutMs }, 'shutting down: draining');
   const server = running;
   const outcome = await new Promise<number | Awaited<ReturnType<RunningServer['close']>>>((resolve, reject) => {
