@@ -294,7 +294,8 @@ test('deleting a zone removes its records and journal; a missing zone is NOT_FOU
   });
 });
 
-test('loads a large zone quickly', () => {
+// How fast is measured by bench/ (docs/PERFORMANCE.md), not asserted here.
+test('loads a large zone whole and in order', () => {
   withStore((store) => {
     const records = zone(1);
     for (let i = 0; i < 100_000; i++) {
@@ -302,12 +303,9 @@ test('loads a large zone quickly', () => {
       if (i % 3 === 0) records.push(rec(`h${i}.example.com.`, 16, new Uint8Array(0)));
     }
     const { zone: z } = store.importZone(ORIGIN, records);
-    const start = performance.now();
     const loaded = store.loadZoneRecords(z.id);
-    const ms = performance.now() - start;
     assert.equal(loaded.length, records.length);
     assert.deepEqual(shape(loaded.slice(-5)), shape(records.slice(-5)));
     assert.equal(loaded.filter((r) => r.rdata.length === 0).length, 33_334);
-    assert.ok(ms < 1000, `100k records took ${ms.toFixed(0)} ms`);
   });
 });
