@@ -1,6 +1,8 @@
 // Command-line arguments of the record and token verbs, checked before any
 // request is sent: a malformed one is a usage error (exit 2), not a server round trip.
+import { nameToText } from '../wire/index.js';
 import { CliError } from './cli-error.js';
+import { parseZoneNameArgument } from './zone-name-argument.js';
 
 /** A TTL in seconds (0 to 2^31-1, RFC 2181 8). */
 export function parseTtlArgument(text: string): number {
@@ -49,4 +51,29 @@ export function recordsFromArguments(words: readonly string[], rr: readonly stri
   const records = [...(words.length > 0 ? [words.join(' ')] : []), ...(rr ?? [])];
   if (required && records.length === 0) throw new CliError('USAGE', 'no record data: give the RDATA after the type, or one --rr "RDATA" per record');
   return records;
+}
+
+/** What `record add` and `record set` send: one RRset's records from `ZONE NAME TTL TYPE RDATA...`, --rr and --expect-serial. */
+export interface RRsetArguments {
+  readonly zone: string;
+  readonly name: string;
+  readonly type: string;
+  readonly ttl: number;
+  readonly records: string[];
+  readonly expectedSerial?: number;
+}
+
+/** Checks the arguments of a change to one RRset; the words after TYPE are one record's RDATA, each --rr one more. */
+export function rrsetArguments(
+  zoneArg: string, name: string, ttl: string, type: string, rdata: readonly string[],
+  options: { readonly rr?: readonly string[]; readonly expectSerial?: string },
+): RRsetArguments {
+  return {
+    zone: nameToText(parseZoneNameArgument(zoneArg)),
+    name,
+    type: parseTypeArgument(type),
+    ttl: parseTtlArgument(ttl),
+    records: recordsFromArguments(rdata, options.rr, true),
+    ...(options.expectSerial === undefined ? {} : { expectedSerial: parseSerialArgument(options.expectSerial) }),
+  };
 }

@@ -1,12 +1,10 @@
 // mcns record set ZONE NAME TTL TYPE RDATA...: an RRset becomes exactly these records, through the API.
-import { nameToText } from '../wire/index.js';
 import type { RemoteOptions } from './api-client.js';
 import type { CliIo } from './cli-io.js';
 import { ExitCode } from './exit-code.js';
-import { parseSerialArgument, parseTtlArgument, parseTypeArgument, recordsFromArguments } from './record-arguments.js';
+import { rrsetArguments } from './record-arguments.js';
 import { withApiClient } from './with-api-client.js';
 import { writeChangeResult } from './write-change-result.js';
-import { parseZoneNameArgument } from './zone-name-argument.js';
 
 /** Options of `record set`: each --rr is one more record of the set. */
 export interface RecordSetOptions extends RemoteOptions {
@@ -22,14 +20,7 @@ export interface RecordSetOptions extends RemoteOptions {
 export async function recordSet(
   zoneArg: string, name: string, ttl: string, type: string, rdata: readonly string[], options: RecordSetOptions, io: CliIo,
 ): Promise<number> {
-  const input = {
-    zone: nameToText(parseZoneNameArgument(zoneArg)),
-    name,
-    type: parseTypeArgument(type),
-    ttl: parseTtlArgument(ttl),
-    records: recordsFromArguments(rdata, options.rr, true),
-    ...(options.expectSerial === undefined ? {} : { expectedSerial: parseSerialArgument(options.expectSerial) }),
-  };
+  const input = rrsetArguments(zoneArg, name, ttl, type, rdata, options);
   const r = await withApiClient(options, io, (api) => api.call('replaceRRset', input));
   writeChangeResult(r, `set ${name} ${input.type} to ${input.records.length} record${input.records.length === 1 ? '' : 's'}`, io, options.json);
   return ExitCode.OK;
