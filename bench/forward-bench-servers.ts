@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import dnsPacket from 'dns-packet';
 import type { ServerAddress } from '../test/differential/dns-exchange.js';
-import { MCNS_BIN } from '../test/differential/launch-mcns.js';
+import { MCNS_BIN, mcnsConfig } from '../test/differential/launch-mcns.js';
 import { ServerProcess } from '../test/differential/server-process.js';
 import { freePort } from '../test/helpers/free-port.js';
 
@@ -206,23 +206,7 @@ export async function startMcnsForwarding(options: McnsForwardOptions): Promise<
   const port = await freePort();
   const metricsPort = await freePort();
   const config = join(dir, 'mcns.toml');
-  writeFileSync(config, [
-    '[dns]',
-    `listen_addr = ["127.0.0.1:${port}"]`,
-    '',
-    '[database]',
-    `path = ${JSON.stringify(join(dir, 'mcns.db'))}`,
-    '',
-    '[log]',
-    'level = "warn"',
-    '',
-    '[api]',
-    'rest_addr = "127.0.0.1:0"',
-    'grpc_addr = "127.0.0.1:0"',
-    '',
-    '[metrics]',
-    `listen_addr = "127.0.0.1:${metricsPort}"`,
-    '',
+  writeFileSync(config, mcnsConfig(dir, port, metricsPort) + [
     '[forward]',
     `upstreams = ["${options.upstream.host}:${options.upstream.port}"]`,
     'allow_recursion = ["127.0.0.0/8"]',

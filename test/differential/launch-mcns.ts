@@ -45,8 +45,12 @@ function findMcnsBin(): string {
 /** The launcher script bin/mcns.js of this checkout. */
 export const MCNS_BIN = findMcnsBin();
 
-/** A minimal mcns configuration: one loopback listener, a database in `dir`, quiet logs. */
-export function mcnsConfig(dir: string, port: number): string {
+/**
+ * A minimal mcns configuration: one loopback listener, a database in `dir`, quiet
+ * logs, the API on free ports, and metrics on `metricsPort` (a free one by default).
+ * Other tables can be appended to the text.
+ */
+export function mcnsConfig(dir: string, port: number, metricsPort = 0): string {
   return [
     '[dns]',
     `listen_addr = ["127.0.0.1:${port}"]`,
@@ -63,7 +67,7 @@ export function mcnsConfig(dir: string, port: number): string {
     'grpc_addr = "127.0.0.1:0"',
     '',
     '[metrics]',
-    'listen_addr = "127.0.0.1:0"',
+    `listen_addr = "127.0.0.1:${metricsPort}"`,
     '',
   ].join('\n');
 }
