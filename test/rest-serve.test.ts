@@ -8,15 +8,16 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { createServer, type Server, type Socket } from 'node:net';
+import { Agent as HttpsAgent } from 'node:https';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect, type TLSSocket } from 'node:tls';
+import type { TLSSocket } from 'node:tls';
 import { Agent, request } from 'undici';
 import { ensureSelfSignedTls } from '../src/api/index.js';
 import { dig } from './helpers/dig.js';
 import { freePort } from './helpers/free-port.js';
+import { healthOver, servedSerial } from './helpers/tls-probe.js';
 import { MCNS_BIN, startMcns } from './helpers/start-mcns.js';
 
 const ZONE = 'example.com.';
@@ -34,29 +35,7 @@ function portOf(url: string): number {
   return Number(new URL(url).port);
 }
 
-/** The serial of the certificate a fresh TLS connection to 127.0.0.1:port is given. */
-function servedSerial(port: number, ca: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port, ca, servername: 'localhost' }, () => {
-      const serial = socket.getPeerCertificate().serialNumber;
-      socket.end();
-      resolve(serial);
-    });
-    socket.once('error', reject);
-  });
-}
 
-/** GET /v1/health over a keep-alive agent; resolves with the status and the socket it used. */
-function healthOver(agent: HttpsAgent, port: number, ca: string): Promise<{ status: number; socket: Socket }> {
-  return new Promise((resolve, reject) => {
-    const req = httpsRequest({ host: '127.0.0.1', port, path: '/v1/health', agent, ca, servername: 'localhost' }, (res) => {
-      res.resume();
-      res.once('end', () => resolve({ status: res.statusCode ?? 0, socket: req.socket! }));
-    });
-    req.once('error', reject);
-    req.end();
-  });
-}
 
 async function until(check: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
   const end = Date.now() + timeoutMs;

@@ -7,16 +7,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import type { Socket } from 'node:net';
+import { Agent as HttpsAgent } from 'node:https';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect, type TLSSocket } from 'node:tls';
+import type { TLSSocket } from 'node:tls';
 import {
   createRestServer, ensureSelfSignedTls, openApiTls, type ApiTls, type RestServer,
 } from '../src/api/index.js';
 import type { ApiConfig } from '../src/config/index.js';
 import { createLogger } from '../src/log/index.js';
+import { healthOver, servedSerial } from './helpers/tls-probe.js';
 import type { Principal } from '../src/service/index.js';
 
 const DAY = 86_400_000;
@@ -111,29 +111,7 @@ test('a configured pair must be complete and load, or startup stops with a confi
   }
 });
 
-/** The serial of the certificate a fresh TLS connection is given. */
-function servedSerial(port: number, ca: Buffer): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port, ca, servername: 'localhost' }, () => {
-      const serial = socket.getPeerCertificate().serialNumber;
-      socket.end();
-      resolve(serial);
-    });
-    socket.once('error', reject);
-  });
-}
 
-/** GET /v1/health over a keep-alive agent; resolves with the socket it used. */
-function healthOver(agent: HttpsAgent, port: number, ca: Buffer): Promise<{ status: number; socket: Socket }> {
-  return new Promise((resolve, reject) => {
-    const req = httpsRequest({ host: '127.0.0.1', port, path: '/v1/health', agent, ca, servername: 'localhost' }, (res) => {
-      res.resume();
-      res.once('end', () => resolve({ status: res.statusCode ?? 0, socket: req.socket! }));
-    });
-    req.once('error', reject);
-    req.end();
-  });
-}
 
 async function until(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const end = Date.now() + timeoutMs;
