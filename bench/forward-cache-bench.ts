@@ -125,7 +125,7 @@ async function main(): Promise<void> {
       fn: (i) => {
         const req = fwdRequests[i % NAMES]!;
         const key = engineProbe.keyOf(req, 'udp');
-        if (key !== null && engineProbe.get(key, req) !== null) return 'unexpected';
+        if (key !== null && engineProbe.get(key, req, true, () => 0) !== null) return 'unexpected';
         return forwarder.respondFromRequest(req, ctx, now);
       },
     },

@@ -209,6 +209,11 @@ export class AnswerCache {
     return e;
   }
 
+  /** Counts one hit served from a copy of this cache's data kept elsewhere (the engine's answer cache). */
+  countHit(): void {
+    this.#hits++;
+  }
+
   /** Counts one question that had to go upstream. */
   countMiss(): void {
     this.#misses++;

@@ -175,6 +175,14 @@ export interface Forwarder {
   /** Whether `allow_recursion` admits this client address (as the transport reports it). */
   isRecursionAllowed(remoteAddress: string): boolean;
   /**
+   * How many times the cache was flushed. The query engine keeps copies of fresh
+   * replies in its own answer cache and empties it when this moves, so a flush
+   * reaches every copy.
+   */
+  readonly generation: number;
+  /** Counts a hit the engine served from its copy (mcns_forward_cache_hits_total counts every hit). */
+  noteCacheHit(): void;
+  /**
    * The fastest path, before any decoding: when `request` is a plain query with RD
    * set, for a name not ours, from a client allow_recursion admits, and the answer is
    * cached and fresh, the complete reply; otherwise null (then take the slow path,
@@ -267,6 +275,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
   const maxInFlight = checkCount('max_in_flight', options.maxInFlight ?? d.maxInFlight, 1);
   const closer = new AbortController();
   const inflight = new Map<string, Promise<ForwardResult>>();
+  let flushes = 0;
   let spoofedDropped = 0;
   let malformedDropped = 0;
   let coalesced = 0;
@@ -429,6 +438,14 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
       return acl.matches(remoteAddress);
     },
 
+    get generation(): number {
+      return flushes;
+    },
+
+    noteCacheHit(): void {
+      cache.countHit();
+    },
+
     respondFromRequest(request, client, at): Uint8Array | null {
       if (upstreams.length === 0 || !readCacheQuery(request, rawQuery) || !rawQuery.rd) return null;
       if (isAuthoritative !== undefined && isAuthoritative(rawQuery.lname)) return null;
@@ -487,6 +504,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
     },
 
     flush(name?: Name, subtree = false): number {
+      flushes++;
       return cache.flush(name, subtree);
     },
 

@@ -68,14 +68,18 @@ test('a cache hit is byte-identical to a fresh answer but for the ID', () => {
   assert.equal(fresh.stats.cacheHits, 0);
 });
 
-test('a hit keeps the client\'s ID and CD bit', () => {
+test('a hit keeps the client\'s ID, and CD set or clear is its own entry', () => {
   const e = createQueryEngine({ zones: zones() });
-  e.handle(request('wWw.EXAMPLE.com.', RRType.A, { id: 1 }), UDP);
+  e.handle(request('wWw.EXAMPLE.com.', RRType.A, { id: 1, cd: true }), UDP);
   const reply = decodeMessage(e.handle(request('wWw.EXAMPLE.com.', RRType.A, { id: 0xabcd, cd: true }), UDP) as Uint8Array);
   assert.equal(e.stats.cacheHits, 1);
   assert.equal(reply.header.id, 0xabcd);
   assert.equal(reply.header.cd, true);
   assert.equal(nameToText(reply.questions[0]!.name), 'wWw.EXAMPLE.com.');
+  // CD reaches the upstream for forwarded names, so it is part of the key.
+  const clear = decodeMessage(e.handle(request('wWw.EXAMPLE.com.', RRType.A, { id: 2 }), UDP) as Uint8Array);
+  assert.equal(e.stats.cacheHits, 1);
+  assert.equal(clear.header.cd, false);
 });
 
 test('each spelling of a name has its own entry', () => {
@@ -148,7 +152,7 @@ test('stays within its bounds by starting over, and keeps answering', () => {
     response[0] = i & 0xff;
     cache.set(key, response);
     assert.ok(cache.size <= 8192);
-    const got = cache.get(key, new Uint8Array(12).fill(i & 0xff)) as Uint8Array;
+    const got = cache.get(key, new Uint8Array(12).fill(i & 0xff), false, () => 0) as Uint8Array;
     assert.equal(got.length, 300);
     assert.equal(got[0], i & 0xff);
   }

@@ -2,6 +2,13 @@
 // EDNS shape, so the common query costs a key read, one Map lookup, a copy and a
 // two-field header patch. Entries live in large byte slabs, not one Buffer each, so a
 // million entries stay compact and cost the garbage collector almost nothing.
+//
+// Two kinds of entry share it (ADR 0003):
+// - authoritative responses, kept until the zone table changes;
+// - forwarded responses (upstream data relayed to an admitted client), kept until
+//   their lowest TTL runs out, served only to clients recursion is available to,
+//   their TTLs counted down in place at most once a second.
+import type { TtlFields } from '../wire/index.js';
 import { responseSizeLimit } from './fit-response.js';
 
 /** Default byte budget of the slabs (the Map of keys comes on top). */
@@ -27,15 +34,27 @@ const SHAPE_RD = 1;
 const SHAPE_EDNS = 2;
 const SHAPE_DO = 4;
 const SHAPE_TCP = 8;
+/** AD and CD of the request: a forwarded answer relays AD only to DO or AD askers, and CD reaches the upstream. */
+const SHAPE_AD = 16;
+const SHAPE_CD = 32;
+
+/**
+ * A forwarded entry's header in its slab, before the response: length (2), TTL
+ * count n (2), stored-at second (4), expiry second (4), second last rendered (4),
+ * then n TTL offsets (2 each) and n TTLs as stored (4 each).
+ */
+const FORWARDED_HEADER = 16;
+/** Forwarded entries are stored in the index as -(position + 1); authoritative ones as the position. */
+const forwardedIndex = (position: number): number => -(position + 1);
 
 /** Scratch for building one key; keys are at most 255 + KEY_SUFFIX bytes. */
 const scratch = Buffer.alloc(512);
 
 /**
- * Encoded responses by question. Call `sync` with the zone table's generation
- * before use: a change to any zone empties the cache. When the slabs or the entry
- * count are full the cache empties and starts over (cheaper than per-entry LRU,
- * and the hot set refills in a moment).
+ * Encoded responses by question. Call `sync` with the generation of what answers
+ * depend on (the zone table's, plus the forwarder's flushes) before use: any change
+ * empties the cache. When the slabs or the entry count are full the cache empties
+ * and starts over (cheaper than per-entry LRU, and the hot set refills in a moment).
  */
 export class AnswerCache {
   readonly #index = new Map<string, number>();
@@ -46,6 +65,8 @@ export class AnswerCache {
   #slab = 0;
   #offset = 0;
   #generation = -1;
+  /** Whether the last hit of `get` was a forwarded entry (read right after a hit). */
+  lastHitForwarded = false;
 
   /** `maxBytes` bounds the response slabs; `maxUdpSize` is the engine's UDP cap. */
   constructor(maxBytes: number, maxUdpSize: number) {
@@ -60,7 +81,12 @@ export class AnswerCache {
     return this.#index.size;
   }
 
-  /** Empties the cache when the zone table changed since the last call. */
+  /** The generation last synced to; a forwarded reply is kept only if it has not moved since its request. */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /** Empties the cache when the generation changed since the last call. */
   sync(generation: number): void {
     if (generation !== this.#generation) {
       this.clear();
@@ -80,7 +106,7 @@ export class AnswerCache {
    * may answer: anything unusual (compression in the question, other classes,
    * meta-types, EDNS versions or options that matter, extra records, odd flags,
    * trailing bytes) goes the slow way, which decides properly. The key is the
-   * QNAME bytes as sent, then QTYPE, the request's shape (RD, EDNS, DO,
+   * QNAME bytes as sent, then QTYPE, the request's shape (RD, AD, CD, EDNS, DO,
    * transport) and the response size limit.
    *
    * The QNAME is not lowercased: the encoder compresses names case-sensitively
@@ -120,7 +146,8 @@ export class AnswerCache {
     if (qtype === TYPE_OPT || (qtype >= FIRST_META_TYPE && qtype !== TYPE_ANY)) return null;
     if (request[typeAt + 2] !== 0 || request[typeAt + 3] !== 1) return null; // class IN only
 
-    let shape = (request[2]! & 1) !== 0 ? SHAPE_RD : 0;
+    let shape = ((request[2]! & 1) !== 0 ? SHAPE_RD : 0) | ((request[3]! & 0x20) !== 0 ? SHAPE_AD : 0)
+      | ((request[3]! & 0x10) !== 0 ? SHAPE_CD : 0);
     let udpSize: number | null = null;
     if (request[11] === 0) {
       if (questionEnd !== size) return null;
@@ -159,41 +186,109 @@ export class AnswerCache {
   /**
    * The cached response for `key` made ready for `request`: a fresh copy with the
    * request's ID and CD bit (the question is the same bytes, the key says so).
-   * Null on a miss.
+   * Null on a miss. A forwarded entry counts as a miss when `recursionAllowed` is
+   * false or its lowest TTL has run out by `clock()` (seconds, read only for
+   * forwarded entries); otherwise its TTLs are counted down to that second first.
+   * After a hit, `lastHitForwarded` says which kind answered.
    */
-  get(key: string, request: Uint8Array): Uint8Array | null {
-    const position = this.#index.get(key);
-    if (position === undefined) return null;
+  get(key: string, request: Uint8Array, recursionAllowed: boolean, clock: () => number): Uint8Array | null {
+    const index = this.#index.get(key);
+    if (index === undefined) return null;
+    let position = index;
+    let forwarded = false;
+    if (index < 0) {
+      if (!recursionAllowed) return null;
+      position = -index - 1;
+      forwarded = true;
+    }
     const slab = this.#slabs[position >>> SLAB_BITS]!;
-    const at = position & OFFSET_MASK;
+    let at = position & OFFSET_MASK;
     const length = (slab[at]! << 8) | slab[at + 1]!;
+    if (forwarded) {
+      const now = clock();
+      if (now >= slab.readUInt32BE(at + 8)) return null;
+      at = renderTtls(slab, at, now);
+    } else {
+      at += 2;
+    }
+    this.lastHitForwarded = forwarded;
     const out = Buffer.allocUnsafe(length);
-    slab.copy(out, 0, at + 2, at + 2 + length);
+    slab.copy(out, 0, at, at + length);
     out[0] = request[0]!;
     out[1] = request[1]!;
     out[3] = (out[3]! & 0xef) | (request[3]! & 0x10);
     return out;
   }
 
-  /** Keeps `response` for `key`; empties the cache first when it is full. */
+  /** Keeps the authoritative `response` for `key` until the generation changes; empties the cache first when it is full. */
   set(key: string, response: Uint8Array): void {
-    const need = response.length + 2;
+    const at = this.#reserve(response.length + 2);
+    const slab = this.#slabs[this.#slab]!;
+    slab[at] = response.length >>> 8;
+    slab[at + 1] = response.length & 0xff;
+    slab.set(response, at + 2);
+    this.#index.set(key, (this.#slab << SLAB_BITS) | at);
+  }
+
+  /**
+   * Keeps a forwarded `response` for `key` from second `now` until its lowest TTL
+   * runs out, if the generation is still `generation` (the one its request was
+   * answered under: a zone that appeared meanwhile may own the name now). Nothing
+   * is kept for a response without TTLs or with a TTL of 0.
+   */
+  setForwarded(key: string, response: Uint8Array, ttls: TtlFields, now: number, generation: number): void {
+    if (generation !== this.#generation || ttls.minTtl === 0 || response.length > 0xffff) return;
+    const n = ttls.offsets.length;
+    const at = this.#reserve(FORWARDED_HEADER + n * 6 + response.length);
+    const slab = this.#slabs[this.#slab]!;
+    slab[at] = response.length >>> 8;
+    slab[at + 1] = response.length & 0xff;
+    slab.writeUInt16BE(n, at + 2);
+    slab.writeUInt32BE(now >>> 0, at + 4);
+    slab.writeUInt32BE((now + ttls.minTtl) >>> 0, at + 8);
+    slab.writeUInt32BE(now >>> 0, at + 12);
+    const body = at + FORWARDED_HEADER + n * 6;
+    for (let i = 0; i < n; i++) {
+      const offset = ttls.offsets[i]!;
+      slab.writeUInt16BE(offset, at + FORWARDED_HEADER + i * 2);
+      slab.writeUInt32BE(((response[offset]! << 24) | (response[offset + 1]! << 16) | (response[offset + 2]! << 8) | response[offset + 3]!) >>> 0,
+        at + FORWARDED_HEADER + n * 2 + i * 4);
+    }
+    slab.set(response, body);
+    this.#index.set(key, forwardedIndex((this.#slab << SLAB_BITS) | at));
+  }
+
+  /** Room for `need` bytes in the current slab (a new one when it is full; all cleared when out of slabs or entries). */
+  #reserve(need: number): number {
+    if (need > SLAB_SIZE) throw new RangeError(`an answer cache entry of ${need} bytes exceeds the slab size`);
     if (this.#index.size >= this.#maxEntries) this.clear();
     if (this.#offset + need > SLAB_SIZE) {
       this.#slab++;
       this.#offset = 0;
       if (this.#slab >= this.#maxSlabs) this.clear();
     }
-    let slab = this.#slabs[this.#slab];
-    if (slab === undefined) {
-      slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
-      this.#slabs.push(slab);
-    }
+    if (this.#slabs[this.#slab] === undefined) this.#slabs.push(Buffer.allocUnsafeSlow(SLAB_SIZE));
     const at = this.#offset;
-    slab[at] = response.length >>> 8;
-    slab[at + 1] = response.length & 0xff;
-    slab.set(response, at + 2);
-    this.#index.set(key, (this.#slab << SLAB_BITS) | at);
     this.#offset = at + need;
+    return at;
   }
+}
+
+/**
+ * Counts the TTLs of the forwarded entry at `at` down to second `now` (once per
+ * second: later hits in the same second copy the bytes as they are). Returns where
+ * the response starts. Every TTL stays positive: the entry expires with its lowest.
+ */
+function renderTtls(slab: Buffer, at: number, now: number): number {
+  const n = slab.readUInt16BE(at + 2);
+  const body = at + FORWARDED_HEADER + n * 6;
+  if (slab.readUInt32BE(at + 12) !== now) {
+    const age = Math.max(0, now - slab.readUInt32BE(at + 4)); // a clock set back counts as no time passed
+    for (let i = 0; i < n; i++) {
+      const offset = slab.readUInt16BE(at + FORWARDED_HEADER + i * 2);
+      slab.writeUInt32BE(slab.readUInt32BE(at + FORWARDED_HEADER + n * 2 + i * 4) - age, body + offset);
+    }
+    slab.writeUInt32BE(now >>> 0, at + 12);
+  }
+  return body;
 }

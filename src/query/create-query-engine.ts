@@ -2,7 +2,7 @@
 // front, then the forwarder's cache of upstream answers, the query path
 // (handle-request.ts) behind them, and a guard that turns any unexpected
 // exception into SERVFAIL so no bytes can make handle() throw.
-import { Rcode, encodeMessage, peekHeader, type Edns } from '../wire/index.js';
+import { Rcode, encodeMessage, peekHeader, ttlFieldsOf, type Edns } from '../wire/index.js';
 import type { ZoneTable } from '../zone/index.js';
 import { AnswerCache, DEFAULT_ANSWER_CACHE_BYTES } from './answer-cache.js';
 import { CLASSIC_UDP_SIZE, DEFAULT_MAX_UDP_SIZE } from './fit-response.js';
@@ -24,7 +24,10 @@ export interface QueryEngineOptions {
   readonly minimalAny?: boolean;
   /** Forwarding for names in none of our zones (issue 5); absent or disabled: REFUSED with an EDE. */
   readonly forward?: ForwardPort | null;
-  /** The clock (ms since the epoch) the forwarder's cache reads; only used with `forward`. */
+  /**
+   * The clock (ms since the epoch) for forwarded replies: the forwarder's cache and
+   * the TTLs of forwarded replies in the answer cache; only used with `forward`.
+   */
   readonly now?: () => number;
 }
 
@@ -32,11 +35,11 @@ export interface QueryEngineOptions {
 export interface QueryEngineStats {
   /** Requests handled. */
   queries: number;
-  /** Answered from the answer cache. */
+  /** Answered from the answer cache (forwarded replies kept there included). */
   cacheHits: number;
   /** Cacheable requests that were not in the cache. */
   cacheMisses: number;
-  /** Answered from the forwarder's cache of upstream answers without decoding. */
+  /** Forwarded questions answered from a cache without decoding: the answer cache's or the forwarder's. */
   forwardCacheHits: number;
   /** Sent on to the upstream resolvers (their cache included). */
   forwarded: number;
@@ -72,6 +75,8 @@ class Engine implements AuthoritativeEngine {
   /** The forward port when forwarding is on, else null (then RA is never set). */
   readonly #forward: ForwardPort | null;
   readonly #now: () => number;
+  /** The clock in whole seconds, for the TTLs of forwarded replies in the answer cache. */
+  readonly #seconds: () => number;
 
   constructor(options: QueryEngineOptions) {
     const maxUdpSize = Math.max(CLASSIC_UDP_SIZE, Math.min(65535, options.maxUdpSize ?? DEFAULT_MAX_UDP_SIZE));
@@ -80,6 +85,8 @@ class Engine implements AuthoritativeEngine {
     const forward = options.forward ?? null;
     this.#forward = forward !== null && forward.enabled ? forward : null;
     this.#now = options.now ?? Date.now;
+    const now = this.#now;
+    this.#seconds = () => Math.floor(now() / 1000);
     this.#env = { zones: options.zones, maxUdpSize, fullAny: options.minimalAny === false, responseEdns, responseEdnsDo, forward };
     const bytes = options.answerCacheBytes ?? DEFAULT_ANSWER_CACHE_BYTES;
     this.#cache = bytes > 0 ? new AnswerCache(bytes, maxUdpSize) : null;
@@ -96,10 +103,14 @@ class Engine implements AuthoritativeEngine {
       const cache = this.#cache;
       const key = cache === null ? null : cache.keyOf(request, ctx.transport);
       if (key !== null) {
-        cache!.sync(this.#env.zones.generation);
-        const hit = cache!.get(key, request);
+        cache!.sync(this.#env.zones.generation + (forward === null ? 0 : forward.generation));
+        const hit = cache!.get(key, request, ra, this.#seconds);
         if (hit !== null) {
           stats.cacheHits++;
+          if (cache!.lastHitForwarded) {
+            stats.forwardCacheHits++;
+            forward!.noteCacheHit();
+          }
           return ra ? withRa(hit) : hit;
         }
         stats.cacheMisses++;
@@ -119,7 +130,18 @@ class Engine implements AuthoritativeEngine {
       }
       if (reply instanceof Promise) {
         stats.forwarded++;
-        return reply.then((bytes) => (bytes !== null && ra ? withRa(bytes) : bytes), (err: unknown) => {
+        // Both generations only go up, so their sum moves whenever either does.
+        const generation = cache === null ? 0 : cache.generation;
+        return reply.then((forwarded) => {
+          const bytes = forwarded.bytes;
+          if (bytes === null) return null;
+          // A fresh upstream answer is kept (a copy, before RA is set) while its TTLs last.
+          if (key !== null && forwarded.fresh) {
+            const ttls = ttlFieldsOf(bytes);
+            if (ttls !== null) cache!.setForwarded(key, bytes, ttls, this.#seconds(), generation);
+          }
+          return ra ? withRa(bytes) : bytes;
+        }, (err: unknown) => {
           stats.internalErrors++;
           this.lastInternalError = err;
           return serverFailure(request);

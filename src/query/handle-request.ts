@@ -35,9 +35,21 @@ export interface QueryEnv {
  * whether the answer cache may keep it for this question.
  */
 export interface HandledRequest {
-  readonly reply: Uint8Array | Promise<Uint8Array | null> | null;
+  readonly reply: Uint8Array | Promise<ForwardedReply> | null;
   readonly cacheable: boolean;
 }
+
+/**
+ * A reply made from what the upstreams said: null to send nothing; `fresh` when it
+ * relays a fresh answer (not a failure, not stale data), which the answer cache
+ * may keep while its TTLs last.
+ */
+export interface ForwardedReply {
+  readonly bytes: Uint8Array | null;
+  readonly fresh: boolean;
+}
+
+const NOTHING: ForwardedReply = { bytes: null, fresh: false };
 
 const DROP: HandledRequest = { reply: null, cacheable: false };
 
@@ -136,16 +148,18 @@ function notOurs(msg: Message, basis: ResponseBasis, ctx: RequestContext, limit:
 }
 
 /** The reply for what the upstreams said: their records (AA clear), or SERVFAIL with the reason. */
-function forwardedReply(basis: ResponseBasis, outcome: ForwardOutcome, limit: number, wantsAd: boolean): Uint8Array | null {
+function forwardedReply(basis: ResponseBasis, outcome: ForwardOutcome, limit: number, wantsAd: boolean): ForwardedReply {
   if (outcome.kind === 'failure') {
     // The engine is closing, or the caller gave up: there is no one to answer.
-    if (outcome.reason === 'aborted' || outcome.reason === 'closed') return null;
-    return fitResponse(buildResponse(basis, { kind: 'error', rcode: Rcode.SERVFAIL, ede: outcome.ede }), limit);
+    if (outcome.reason === 'aborted' || outcome.reason === 'closed') return NOTHING;
+    return { bytes: fitResponse(buildResponse(basis, { kind: 'error', rcode: Rcode.SERVFAIL, ede: outcome.ede }), limit), fresh: false };
   }
-  return fitResponse(buildResponse(basis, {
+  const bytes = fitResponse(buildResponse(basis, {
     kind: 'forwarded', rcode: outcome.rcode, answers: outcome.answers, authorities: outcome.authorities,
     additionals: outcome.additionals, ad: outcome.authenticData && wantsAd, ede: outcome.ede,
   }), limit);
+  // An EDE marks stale data (RFC 8767); TC a reply cut to fit, which the client retries over TCP.
+  return { bytes, fresh: outcome.ede === null && (bytes[2]! & 0x02) === 0 };
 }
 
 function reply(basis: ResponseBasis, content: ResponseContent, limit: number, cacheable: boolean): HandledRequest {

@@ -60,6 +60,13 @@ export interface ForwardPort {
   /** Whether `allow_recursion` admits this client (also decides RA in every reply to it). */
   isRecursionAllowed(remoteAddress: string): boolean;
   /**
+   * Goes up each time cached upstream answers are flushed; the engine's answer
+   * cache, which also keeps forwarded replies, empties when it moves.
+   */
+  readonly generation: number;
+  /** Counts one forwarded question the engine answered from its own answer cache (a cache hit for metrics). */
+  noteCacheHit(): void;
+  /**
    * A fresh cached answer for a plain RD query from an admitted client for a name
    * not ours, straight from the request bytes; null to take the full path.
    */
