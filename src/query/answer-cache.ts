@@ -206,7 +206,7 @@ export class AnswerCache {
     const length = (slab[at]! << 8) | slab[at + 1]!;
     if (forwarded) {
       const now = clock();
-      if (now >= slab.readUInt32BE(at + 8)) return null;
+      if (now >= readU32(slab, at + 8)) return null;
       at = renderTtls(slab, at, now);
     } else {
       at += 2;
@@ -280,15 +280,28 @@ export class AnswerCache {
  * the response starts. Every TTL stays positive: the entry expires with its lowest.
  */
 function renderTtls(slab: Buffer, at: number, now: number): number {
-  const n = slab.readUInt16BE(at + 2);
+  const n = (slab[at + 2]! << 8) | slab[at + 3]!;
   const body = at + FORWARDED_HEADER + n * 6;
-  if (slab.readUInt32BE(at + 12) !== now) {
-    const age = Math.max(0, now - slab.readUInt32BE(at + 4)); // a clock set back counts as no time passed
+  if (readU32(slab, at + 12) !== now) {
+    const age = Math.max(0, now - readU32(slab, at + 4)); // a clock set back counts as no time passed
+    const ttls = at + FORWARDED_HEADER + n * 2;
     for (let i = 0; i < n; i++) {
-      const offset = slab.readUInt16BE(at + FORWARDED_HEADER + i * 2);
-      slab.writeUInt32BE(slab.readUInt32BE(at + FORWARDED_HEADER + n * 2 + i * 4) - age, body + offset);
+      const o = at + FORWARDED_HEADER + i * 2;
+      writeU32(slab, body + ((slab[o]! << 8) | slab[o + 1]!), readU32(slab, ttls + i * 4) - age);
     }
-    slab.writeUInt32BE(now >>> 0, at + 12);
+    writeU32(slab, at + 12, now);
   }
   return body;
+}
+
+/** A big-endian 32-bit unsigned integer at `at` (plain indexing: no bounds-checking method call). */
+function readU32(b: Uint8Array, at: number): number {
+  return ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
+}
+
+function writeU32(b: Uint8Array, at: number, value: number): void {
+  b[at] = value >>> 24;
+  b[at + 1] = (value >>> 16) & 0xff;
+  b[at + 2] = (value >>> 8) & 0xff;
+  b[at + 3] = value & 0xff;
 }

@@ -119,6 +119,9 @@ class Engine implements AuthoritativeEngine {
         const cached = forward!.respondFromRequest(request, ctx, this.#now());
         if (cached !== null) {
           stats.forwardCacheHits++;
+          // Fresh by construction (the forwarder's byte path serves nothing stale): kept
+          // here too, so the next asker of this question takes one probe.
+          if (key !== null) this.#keepForwarded(key, cached, cache!.generation);
           return cached;
         }
       }
@@ -135,11 +138,8 @@ class Engine implements AuthoritativeEngine {
         return reply.then((forwarded) => {
           const bytes = forwarded.bytes;
           if (bytes === null) return null;
-          // A fresh upstream answer is kept (a copy, before RA is set) while its TTLs last.
-          if (key !== null && forwarded.fresh) {
-            const ttls = ttlFieldsOf(bytes);
-            if (ttls !== null) cache!.setForwarded(key, bytes, ttls, this.#seconds(), generation);
-          }
+          // A fresh upstream answer is kept (a copy) while its TTLs last.
+          if (key !== null && forwarded.fresh) this.#keepForwarded(key, bytes, generation);
           return ra ? withRa(bytes) : bytes;
         }, (err: unknown) => {
           stats.internalErrors++;
@@ -155,6 +155,13 @@ class Engine implements AuthoritativeEngine {
       this.lastInternalError = err;
       return serverFailure(request);
     }
+  }
+
+  /** Keeps a fresh forwarded reply in the answer cache (ADR 0003) unless it was cut short (TC). */
+  #keepForwarded(key: string, reply: Uint8Array, generation: number): void {
+    if ((reply[2]! & 0x02) !== 0) return;
+    const ttls = ttlFieldsOf(reply);
+    if (ttls !== null) this.#cache!.setForwarded(key, reply, ttls, this.#seconds(), generation);
   }
 
   get cacheEntries(): number {

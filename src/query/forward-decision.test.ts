@@ -273,3 +273,27 @@ test('AD from the upstream reaches only DO or AD askers, kept answers included',
   }
   assert.equal(p.asked.length, 2, 'each asked once, then kept');
 });
+
+test('a reply from the forwarder\'s own cache is kept too: the next asker takes one probe', () => {
+  const p = port();
+  let calls = 0;
+  p.respondFromRequest = (request) => {
+    calls++;
+    const q = decodeMessage(request);
+    return encodeMessage({
+      header: { ...q.header, qr: true, ra: true },
+      rcode: Rcode.NOERROR, questions: q.questions, authorities: [], additionals: [], edns: q.edns,
+      answers: [{ name: q.questions[0]!.name, type: RRType.A, class: 1, ttl: 60, rdata: rdataFromText(RRType.A, [{ text: '203.0.113.5', quoted: false }], ORIGIN) }],
+    });
+  };
+  const engine = createQueryEngine({ zones: zones(), forward: p });
+  for (let id = 1; id <= 3; id++) {
+    const m = decodeMessage(engine.handle(query('www.example.org.', { id }), ALLOWED) as Uint8Array);
+    assert.equal(m.header.id, id);
+    assert.equal(m.answers[0]!.ttl, 60);
+  }
+  assert.equal(calls, 1, 'the forwarder was asked once');
+  assert.equal(p.asked.length, 0, 'nothing went upstream');
+  assert.equal(engine.stats.forwardCacheHits, 3);
+  assert.equal(p.hits, 2, 'the two hits on the kept copy are counted through the port');
+});

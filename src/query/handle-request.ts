@@ -158,8 +158,8 @@ function forwardedReply(basis: ResponseBasis, outcome: ForwardOutcome, limit: nu
     kind: 'forwarded', rcode: outcome.rcode, answers: outcome.answers, authorities: outcome.authorities,
     additionals: outcome.additionals, ad: outcome.authenticData && wantsAd, ede: outcome.ede,
   }), limit);
-  // An EDE marks stale data (RFC 8767); TC a reply cut to fit, which the client retries over TCP.
-  return { bytes, fresh: outcome.ede === null && (bytes[2]! & 0x02) === 0 };
+  // An EDE marks stale data (RFC 8767).
+  return { bytes, fresh: outcome.ede === null };
 }
 
 function reply(basis: ResponseBasis, content: ResponseContent, limit: number, cacheable: boolean): HandledRequest {
