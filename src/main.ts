@@ -17,7 +17,7 @@ import { backupLayout, checkDatabaseAtStart, startOps, type OpsRuntime } from '.
 import { createManagementService, type ManagementService, type SnapshotTaker } from './service/index.js';
 import { importZoneFile, openStore, TokenStore, type Store } from './store/index.js';
 import { nameFromText, nameToText, type Name } from './wire/index.js';
-import { buildZoneSnapshot, ZoneTable } from './zone/index.js';
+import { ZoneSnapshotBuilder, ZoneTable } from './zone/index.js';
 
 /** The example zone `serve` imports into an empty database on the embedded default. */
 export const EXAMPLE_ZONE_FILE = fileURLToPath(new URL('../../examples/example.com.zone', import.meta.url));
@@ -323,7 +323,10 @@ function loadZones(store: Store, zones: ZoneTable, log: Logger): ReloadSummary {
     }
     const start = performance.now();
     try {
-      zones.set(buildZoneSnapshot(zone.origin, store.loadZoneRecords(zone.id), zone.serial));
+      // Rows go straight into the builder: no object per record (src/zone/README.md).
+      const builder = new ZoneSnapshotBuilder(zone.origin, zone.recordCount);
+      store.loadZoneInto(zone.id, builder);
+      zones.set(builder.finish(zone.serial));
       loaded++;
       log.info({ zone: zone.name, serial: zone.serial, records: zone.recordCount, ms: Math.round(performance.now() - start) }, 'zone loaded');
     } catch (err) {

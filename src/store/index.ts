@@ -1,7 +1,7 @@
 // Public face of the store layer: SQLite as the source of truth for zones,
 // records and the change journal.
 export { Store, openStore, type StoreOptions, type ZoneInfo, type ImportOptions, type ImportResult, type JournalEntry,
-  type ZoneHeader, type AuditRow, type AuditQuery } from './store.js';
+  type ZoneHeader, type AuditRow, type AuditQuery, type RecordSink } from './store.js';
 export { ZoneWriteTransaction, type ZoneRow, type AuditRecord } from './zone-write-transaction.js';
 export { StoreError, type StoreErrorCode } from './store-error.js';
 export { MIGRATIONS, SCHEMA_VERSION, migrate, type Migration } from './migrations.js';

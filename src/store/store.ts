@@ -110,6 +110,11 @@ const LOAD_CHUNK_ROWS = 8192;
 const ZONE_COLUMNS = `z.id, z.name, z.kind, z.serial, z.created_at, z.updated_at,
   (SELECT count(*) FROM records r WHERE r.zone_id = z.id) AS record_count`;
 
+/** Where loadZoneInto hands each record: RDATA is `length` bytes of `bytes` from `start`, valid during the call only. */
+export interface RecordSink {
+  add(name: Name, type: number, ttl: number, bytes: Uint8Array, start: number, length: number): void;
+}
+
 /** The zone, record and journal tables of one SQLite database. Open with openStore; close when done. */
 export class Store {
   /** The database file. */
@@ -239,16 +244,30 @@ export class Store {
   }
 
   /**
-   * Every record of a zone, in the order stored, ready for buildZoneSnapshot.
-   * Built for a million records a second. Row by row, better-sqlite3 makes one
-   * Buffer per BLOB and several values per row, which costs more than everything
-   * else together; so each chunk of rows comes back as one row of two aggregates
-   * (owners joined by newlines; type, TTL and RDATA of every record packed into
-   * one BLOB), and each record's RDATA is a view into its chunk's BLOB. Owner names take the fast
-   * path of storedNameToWire, once per run of equal owners.
+   * Every record of a zone, in the order stored, ready for buildZoneSnapshot. Each
+   * RDATA is a view into its chunk's BLOB (see loadZoneInto).
    */
   loadZoneRecords(zoneId: number): RecordData[] {
     const out: RecordData[] = [];
+    this.loadZoneInto(zoneId, {
+      add: (name, type, ttl, bytes, start, length) => {
+        out.push({ name, type, ttl, rdata: new Uint8Array(bytes.buffer, bytes.byteOffset + start, length) });
+      },
+    });
+    return out;
+  }
+
+  /**
+   * Hands every record of a zone, in the order stored, to `sink` (a
+   * ZoneSnapshotBuilder at the start of serve): no object per record. Built for a
+   * million records a second. Row by row, better-sqlite3 makes one Buffer per BLOB
+   * and several values per row, which costs more than everything else together;
+   * so each chunk of rows comes back as one row of two aggregates (owners joined
+   * by newlines; type, TTL and RDATA of every record packed into one BLOB), and
+   * the sink gets each RDATA as a range of its chunk's BLOB. Owner names take the
+   * fast path of storedNameToWire, once per run of equal owners.
+   */
+  loadZoneInto(zoneId: number, sink: RecordSink): void {
     let lastText = '';
     let lastName = '' as Name;
     let afterId = 0;
@@ -261,11 +280,9 @@ export class Store {
       const blob = row[3]!;
       if (owners.length !== count) {
         // An owner with a newline in it (only a hand edit can do that): read the chunk row by row.
-        this.#loadChunkByRows(zoneId, afterId, count, out);
+        this.#loadChunkByRows(zoneId, afterId, count, sink);
         continue;
       }
-      const bytes = blob.buffer;
-      const base = blob.byteOffset;
       let p = 0;
       for (let i = 0; i < count; i++) {
         const text = owners[i]!;
@@ -277,18 +294,17 @@ export class Store {
         const type = (blob[p]! << 8) | blob[p + 1]!;
         const ttl = blob[p + 2]! * 0x1000000 + ((blob[p + 3]! << 16) | (blob[p + 4]! << 8) | blob[p + 5]!);
         const length = (blob[p + 6]! << 8) | blob[p + 7]!;
-        out.push({ name: lastName, type, ttl, rdata: new Uint8Array(bytes, base + p + 8, length) });
+        sink.add(lastName, type, ttl, blob, p + 8, length);
         p += 8 + length;
       }
     }
-    return out;
   }
 
   /** The slow path of loadZoneRecords: the `count` rows of the chunk ending at id `lastId`. */
-  #loadChunkByRows(zoneId: number, lastId: number, count: number, out: RecordData[]): void {
+  #loadChunkByRows(zoneId: number, lastId: number, count: number, sink: RecordSink): void {
     const rows = this.#recordsBefore.all(zoneId, lastId, count) as [string, number, number, Buffer][];
     rows.reverse();
-    for (const [name, type, ttl, rdata] of rows) out.push({ name: storedNameToWire(name), type, ttl, rdata });
+    for (const [name, type, ttl, rdata] of rows) sink.add(storedNameToWire(name), type, ttl, rdata, 0, rdata.length);
   }
 
   /**

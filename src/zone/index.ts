@@ -7,3 +7,4 @@ export * from './zone-table.js';
 export * from './patch-zone-snapshot.js';
 export * from './zone-error.js';
 export { SnapshotNode } from './zone-node.js';
+export { ZoneSnapshotBuilder } from './zone-snapshot-builder.js';

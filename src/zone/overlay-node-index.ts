@@ -5,23 +5,22 @@
 // NodeIndex once they outnumber about the square root of the zone's size, so a
 // change costs O(sqrt(n)) amortized and an unchanged zone keeps the plain index.
 import type { Name } from '../wire/index.js';
-import type { NodeIndex } from './node-index.js';
 
-/** A read-only Map from lowercased names to nodes: `base` with `delta` over it (null in delta: removed). */
+/** A read-only Map from lowercased names to nodes: `base` (a NodeIndex or PackedNodeIndex) with `delta` over it (null in delta: removed). */
 export class OverlayNodeIndex<V> implements ReadonlyMap<Name, V> {
-  readonly #base: NodeIndex<V>;
+  readonly #base: ReadonlyMap<Name, V>;
   readonly #delta: ReadonlyMap<Name, V | null>;
   readonly #size: number;
 
   /** `size` is the number of names in the combined view (the patcher counts it). */
-  constructor(base: NodeIndex<V>, delta: ReadonlyMap<Name, V | null>, size: number) {
+  constructor(base: ReadonlyMap<Name, V>, delta: ReadonlyMap<Name, V | null>, size: number) {
     this.#base = base;
     this.#delta = delta;
     this.#size = size;
   }
 
   /** The shared index underneath. */
-  get base(): NodeIndex<V> {
+  get base(): ReadonlyMap<Name, V> {
     return this.#base;
   }
 

@@ -6,8 +6,12 @@
 import { RRType, nameIsWildcard, nameParent, type Name } from '../wire/index.js';
 import { NodeIndex } from './node-index.js';
 import { OverlayNodeIndex } from './overlay-node-index.js';
+import { PackedNodeIndex } from './packed-node-index.js';
 import { SnapshotNode } from './zone-node.js';
 import { NodeFlag, type RRset, type ZoneNode, type ZoneSnapshot } from './types.js';
+
+/** A node of a snapshot's index: made from the packed tables, or by a patch. */
+type IndexedNode = ZoneNode;
 
 /** The new content of one RRset: `rrset` null removes it. */
 export interface RRsetPatch {
@@ -59,7 +63,7 @@ export function patchZoneSnapshot(old: ZoneSnapshot, patches: readonly RRsetPatc
   for (const [owner, types] of byOwner) {
     const before = nodes.get(owner);
     const sets: RRset[] = [];
-    before?.forEach((set) => {
+    before?.rrsets.forEach((set) => {
       if (types.has(set.type)) recordCount -= set.rdatas.length;
       else sets.push(set);
     });
@@ -89,7 +93,7 @@ export function patchZoneSnapshot(old: ZoneSnapshot, patches: readonly RRsetPatc
     nodes.set(owner, node);
   }
 
-  const snapshot: ZoneSnapshot = Object.freeze({ origin, serial, soa, nodes: nodes.finish(), recordCount });
+  const snapshot: ZoneSnapshot = Object.freeze({ origin, serial, soa, nodes: nodes.finish(origin), recordCount });
   CHILD_COUNTS.set(snapshot, children);
   return snapshot;
 }
@@ -100,11 +104,11 @@ export function patchZoneSnapshot(old: ZoneSnapshot, patches: readonly RRsetPatc
  * served until the swap).
  */
 class NodeEdits {
-  readonly #base: NodeIndex<SnapshotNode>;
-  readonly #delta: Map<Name, SnapshotNode | null>;
+  readonly #base: NodeIndex<IndexedNode> | PackedNodeIndex;
+  readonly #delta: Map<Name, IndexedNode | null>;
   #size: number;
 
-  private constructor(base: NodeIndex<SnapshotNode>, delta: Map<Name, SnapshotNode | null>, size: number) {
+  private constructor(base: NodeIndex<IndexedNode> | PackedNodeIndex, delta: Map<Name, IndexedNode | null>, size: number) {
     this.#base = base;
     this.#delta = delta;
     this.#size = size;
@@ -112,15 +116,18 @@ class NodeEdits {
 
   /** Edits over a snapshot's index, or null for an index this module did not make. */
   static over(nodes: ReadonlyMap<Name, ZoneNode>): NodeEdits | null {
-    if (nodes instanceof NodeIndex) return new NodeEdits(nodes as NodeIndex<SnapshotNode>, new Map(), nodes.size);
+    if (nodes instanceof NodeIndex) return new NodeEdits(nodes as NodeIndex<IndexedNode>, new Map(), nodes.size);
+    if (nodes instanceof PackedNodeIndex) return new NodeEdits(nodes, new Map(), nodes.size);
     if (nodes instanceof OverlayNodeIndex) {
-      const overlay = nodes as OverlayNodeIndex<SnapshotNode>;
-      return new NodeEdits(overlay.base, new Map(overlay.delta), overlay.size);
+      const overlay = nodes as OverlayNodeIndex<IndexedNode>;
+      const base = overlay.base;
+      if (!(base instanceof NodeIndex) && !(base instanceof PackedNodeIndex)) return null;
+      return new NodeEdits(base as NodeIndex<IndexedNode> | PackedNodeIndex, new Map(overlay.delta), overlay.size);
     }
     return null;
   }
 
-  get(key: Name): SnapshotNode | undefined {
+  get(key: Name): IndexedNode | undefined {
     const changed = this.#delta.get(key);
     if (changed !== undefined) return changed === null ? undefined : changed;
     return this.#base.get(key);
@@ -147,12 +154,24 @@ class NodeEdits {
    * NodeIndex with the delta folded in. Folding costs a copy of the index, so it
    * happens once the delta passes sqrt(2n) names: the delta copied per patch and
    * the fold's cost spread over the patches between folds then weigh about the same.
+   * A packed index folds into its overrides (a copy of those only: the packed
+   * tables are shared), so folding costs the number of names changed since the build.
    */
-  finish(): ReadonlyMap<Name, SnapshotNode> {
+  finish(origin: Name): ReadonlyMap<Name, IndexedNode> {
     const delta = this.#delta;
-    if (delta.size === 0) return this.#base;
-    if (delta.size <= Math.max(64, Math.sqrt(2 * this.#base.size))) return new OverlayNodeIndex(this.#base, delta, this.#size);
-    const folded = this.#base.clone();
+    const base = this.#base;
+    if (delta.size === 0) return base;
+    if (delta.size <= Math.max(64, Math.sqrt(2 * base.size))) return new OverlayNodeIndex(base, delta, this.#size);
+    if (base instanceof PackedNodeIndex) {
+      const overrides = base.overrides?.clone() ?? new NodeIndex<ZoneNode | null>();
+      for (const [key, node] of delta) {
+        if (node !== null) overrides.set(key, node);
+        else if (base.hasPacked(key)) overrides.set(key, null);
+        else overrides.delete(key);
+      }
+      return new PackedNodeIndex(base.packed, origin, overrides, this.#size);
+    }
+    const folded = base.clone();
     for (const [key, node] of delta) {
       if (node === null) folded.delete(key);
       else folded.set(key, node);
@@ -264,10 +283,10 @@ function takeChildCounts(old: ZoneSnapshot): Map<Name, number> {
     return cached;
   }
   const counts = new Map<Name, number>();
-  old.nodes.forEach((_node, lower) => {
-    if (lower === old.origin) return;
+  for (const lower of old.nodes.keys()) {
+    if (lower === old.origin) continue;
     const parent = nameParent(lower)!;
     counts.set(parent, (counts.get(parent) ?? 0) + 1);
-  });
+  }
   return counts;
 }
