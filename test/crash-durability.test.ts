@@ -4,9 +4,14 @@
 // (HTTP 2xx) must be there: through REST, through DNS (every name over UDP, a sample
 // with dig), with a zone serial at least the last acknowledged one, and the database
 // must pass `mcns integrity-check`. Writes cut by the kill may or may not be there.
+// The change log (written before each COMMIT, fsynced beside it) holds every
+// acknowledged write and exactly what the database holds: an unbroken chain of
+// serials ending at the zone's serial.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import dnsPacket from 'dns-packet';
+import { changeLogFiles, readChangeLog } from '../src/store/index.js';
 import { ApiClient } from '../src/cli/api-client.js';
 import { dig } from './helpers/dig.js';
 import { buildQuery, decodeReply, queryUdp } from './helpers/dns-client.js';
@@ -114,6 +119,17 @@ test('kill -9 mid-stream: every acknowledged REST write survives the restart (RE
 
     const check = await proc.cli(['integrity-check']);
     assert.equal(check.code, 0, check.stdout + check.stderr);
+
+    // The change log after the restart: every acknowledged serial, a chain without gaps, ending where the database is.
+    const { lines, torn } = readChangeLog(changeLogFiles(join(proc.dir, 'journal')));
+    assert.equal(torn, null, 'a torn last line is dropped when the restarted server opens the log');
+    const chain = lines.flatMap((l) => (l.entry.kind === 'change' && l.entry.zone === ZONE ? [l.entry] : []));
+    const logged = new Set(chain.map((c) => c.serialAfter));
+    assert.deepEqual(acked.filter((a) => !logged.has(a.serialAfter)).map((a) => a.name), [], 'every acknowledged write is in the change log');
+    for (let k = 1; k < chain.length; k++) {
+      assert.equal(chain[k]!.serialBefore, chain[k - 1]!.serialAfter, `change log chain broken at ${lines[k]?.where ?? k}`);
+    }
+    assert.equal(chain.at(-1)?.serialAfter, zone.serial, 'the change log ends at the serial the database has');
   } finally {
     await Promise.all(clients.map((c) => c.close()));
     if (proc === first && first.exit() === null) process.kill(first.pid, 'SIGKILL');

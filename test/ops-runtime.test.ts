@@ -1,7 +1,8 @@
 // Ops inside the server process, driven in process over a real SQLite file and
 // the real write path: the change log holds each change before its call returns
 // (and a whole group-commit batch), rotation keeps the newest files, a torn last
-// line is dropped; the server's own snapshot (backup API in steps on its
+// line is dropped; lines are written before the COMMIT and taken back when it
+// fails, and cut on the next open when the process died before it; the server's own snapshot (backup API in steps on its
 // connection) under 20 writes/s is sound; restore refuses what is not a sound
 // mcns database of this version; a change log that does not belong to the
 // database is refused without touching it.
@@ -130,6 +131,82 @@ test('a last line cut short by a crash is dropped on open and reported by the re
     assert.throws(() => readChangeLog([file]), /changes-000001\.jsonl:1: not a JSON line/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('write then sync: lines are in the file at once and on disk when sync resolves; unwrite takes back only the last write', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mcns-log-'));
+  const line = (n: number): string => `${JSON.stringify({ v: 1, kind: 'restore', time: `t${n}`, file: 'f', zones: {} })}\n`;
+  try {
+    const log = new ChangeLogFile(dir, { maxFileBytes: 1 << 20, keepFiles: 0 });
+    log.write([line(1)]);
+    const first = log.sync();
+    const mark = log.write([line(2), line(3)]);
+    // Two callers waiting at once share the fsyncs; both resolve.
+    await Promise.all([first, log.sync()]);
+    assert.deepEqual(readChangeLog(changeLogFiles(dir)).lines.map((l) => l.entry.time), ['t1', 't2', 't3']);
+    log.unwrite(mark);
+    log.write([line(4)]);
+    await log.sync();
+    log.close();
+    const { lines, torn } = readChangeLog(changeLogFiles(dir));
+    assert.equal(torn, null);
+    assert.deepEqual(lines.map((l) => l.entry.time), ['t1', 't4'], 'the unwritten lines are gone, the next write follows the first');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a write whose COMMIT fails leaves no line in the change log; the next change follows on', async () => {
+  const rig = open();
+  try {
+    await rig.service.invoke('createZone', ADMIN, { zone: ZONE, nameservers: ['ns1.example.net.'] });
+    const zoneId = rig.store.zoneHeader(ZONE)!.id;
+    const serial = rig.store.zoneHeader(ZONE)!.serial;
+    const before = logLines(rig.settings).length;
+    // A journal row (captured, so staged to the log before COMMIT) and a record of no zone: with
+    // foreign keys deferred, the COMMIT itself fails and rolls everything back.
+    assert.throws(() => rig.store.write((tx) => {
+      rig.store.connection.pragma('defer_foreign_keys = ON');
+      tx.insertJournal(zoneId, serial, serial + 1, new Date().toISOString(), 'test', { deleted: [], added: [] });
+      tx.insertRecord(999_999, `x.${ZONE}`, 1, 300, new Uint8Array([192, 0, 2, 1]));
+    }), /FOREIGN KEY/);
+    await rig.store.copied();
+    assert.equal(logLines(rig.settings).length, before, 'the staged line is taken back');
+    const r = await rig.service.invoke('addRecords', ADMIN, { zone: ZONE, name: `a.${ZONE}`, type: 'A', ttl: 300, records: ['192.0.2.1'] });
+    const lines = logLines(rig.settings);
+    assert.equal(lines.length, before + 1);
+    assert.equal(lines.at(-1)!['serial_before'], serial);
+    assert.equal(lines.at(-1)!['serial_after'], r.serialAfter);
+  } finally {
+    await rig.close();
+  }
+});
+
+test('lines written ahead of a COMMIT that never happened (the process died) are cut when the log is opened again', async () => {
+  const rig = open();
+  try {
+    await rig.service.invoke('createZone', ADMIN, { zone: ZONE, nameservers: ['ns1.example.net.'] });
+    const r = await rig.service.invoke('addRecords', ADMIN, { zone: ZONE, name: `a.${ZONE}`, type: 'A', ttl: 300, records: ['192.0.2.1'] });
+    await rig.ops.close();
+    // As a process killed between the log's write and its COMMIT leaves it: the last batch is in the log only.
+    const file = changeLogFiles(rig.settings.journalDir).at(-1)!;
+    const last = JSON.parse(readFileSync(file, 'utf8').trimEnd().split('\n').at(-1)!) as Record<string, unknown>;
+    const orphan = (n: number): string => `${JSON.stringify({ ...last, serial_before: r.serialAfter + n - 1, serial_after: r.serialAfter + n })}\n`;
+    appendFileSync(file, orphan(1) + orphan(2));
+    appendFileSync(file, '{"v":1,"kind":"chan');
+    const ops = startOps({ store: rig.store, zones: rig.zones, layout: backupLayout(rig.store.path, rig.settings), log: quiet, now: () => new Date() });
+    try {
+      const { lines, torn } = readChangeLog(changeLogFiles(rig.settings.journalDir));
+      assert.equal(torn, null);
+      assert.deepEqual(lines.map((l) => l.entry.kind === 'change' ? l.entry.serialAfter : null).slice(-1), [r.serialAfter],
+        'the log ends with the last change the database has');
+      assert.equal(lines.length, 2);
+    } finally {
+      await ops.close();
+    }
+  } finally {
+    await rig.close();
   }
 });
 

@@ -9,9 +9,11 @@
 //        BEGIN IMMEDIATE ───────────────────────────┤
 //          per change: validate against the draft ──┤── invalid: that caller's own error
 //            records + serial bump + journal + audit│
-//        COMMIT (synchronous=FULL: durable) ────────┤── throws: every caller INTERNAL, nothing swapped
+//          store's follower stages its copy ────────┤── the change log: written, fsync started (thread pool)
+//        COMMIT (synchronous=FULL: durable) ────────┤── throws: every caller INTERNAL, nothing swapped, copy taken back
 //                                                   │
 //        per zone: patchZoneSnapshot (or rebuild) ──┤── ZoneTable.set: visible in DNS
+//        store.copied(): the log's fsync done ──────┤   (the next batch may commit meanwhile)
 //        settle each caller ────────────────────────┘
 //
 // Only this writer writes zones, so no caller ever meets "database is locked"; a
@@ -105,6 +107,8 @@ export function createCommitChange(deps: CommitChangeDeps): CommitChange {
   let scheduled = false;
   let closed = false;
   let idle: (() => void) | null = null;
+  /** Batches committed whose callers wait for the change log's fsync. */
+  let settling = 0;
   let batches = 0;
   let changes = 0;
   let largestBatch = 0;
@@ -123,14 +127,21 @@ export function createCommitChange(deps: CommitChangeDeps): CommitChange {
     batches++;
     changes += batch.length;
     if (batch.length > largestBatch) largestBatch = batch.length;
+    settling++;
+    let settled: Promise<void>;
     try {
-      runBatch(deps, batch);
+      settled = runBatch(deps, batch);
     } catch (err) {
       // A broken invariant outside the transaction: no caller may be left waiting.
       const failure = new ServiceError('INTERNAL', `change not settled: ${reasonOf(err)}`);
       for (const pending of batch) pending.reject(failure);
+      settled = Promise.resolve();
     }
-    if (queue.length === 0 && idle !== null) idle();
+    // The next batch need not wait for this one's change-log fsync: it is written after it and synced with or after it.
+    void settled.then(() => {
+      settling--;
+      if (queue.length === 0 && settling === 0 && idle !== null) idle();
+    });
   };
   const schedule = (): void => {
     if (scheduled) return;
@@ -151,7 +162,7 @@ export function createCommitChange(deps: CommitChangeDeps): CommitChange {
     stats: () => ({ batches, changes, largestBatch }),
     close(): Promise<void> {
       closed = true;
-      if (queue.length === 0) return Promise.resolve();
+      if (queue.length === 0 && settling === 0) return Promise.resolve();
       return new Promise<void>((resolve) => {
         idle = resolve;
       });
@@ -170,8 +181,11 @@ function weightOf(request: ChangeRequest): number {
   }
 }
 
-/** Applies, writes, publishes and settles one batch. */
-function runBatch(deps: CommitChangeDeps, batch: readonly Pending[]): void {
+/**
+ * Applies, writes and publishes one batch; resolves once its callers are settled
+ * (after the store's follower, the change log, has its copy on disk). Never rejects.
+ */
+function runBatch(deps: CommitChangeDeps, batch: readonly Pending[]): Promise<void> {
   const now = deps.now();
   const time = now.toISOString();
   const works = new Map<Name, ZoneWork>();
@@ -195,7 +209,7 @@ function runBatch(deps: CommitChangeDeps, batch: readonly Pending[]): void {
     for (const { request, reject } of batch) {
       reject(new ServiceError('INTERNAL', `change to zone "${nameToText(request.origin)}" not committed: ${reason}`));
     }
-    return;
+    return Promise.resolve();
   }
 
   // Durable now; make it visible before anyone hears so.
@@ -214,14 +228,18 @@ function runBatch(deps: CommitChangeDeps, batch: readonly Pending[]): void {
       // A listener's failure is its own; the change is committed and served.
     }
   }
-  for (let i = 0; i < batch.length; i++) {
-    const { request, resolve, reject } = batch[i]!;
-    const result = results[i]!;
-    const failure = unpublished.get(request.origin);
-    if (result instanceof ServiceError) reject(result);
-    else if (failure !== undefined) reject(new ServiceError('INTERNAL', `zone "${result.zone}" changed but not served: ${failure}`));
-    else resolve(result);
-  }
+  const settle = (): void => {
+    for (let i = 0; i < batch.length; i++) {
+      const { request, resolve, reject } = batch[i]!;
+      const result = results[i]!;
+      const failure = unpublished.get(request.origin);
+      if (result instanceof ServiceError) reject(result);
+      else if (failure !== undefined) reject(new ServiceError('INTERNAL', `zone "${result.zone}" changed but not served: ${failure}`));
+      else resolve(result);
+    }
+  };
+  // The change log's copy (ops) was fsynced beside the COMMIT; answer once it is on disk too.
+  return deps.store.copied().then(settle);
 }
 
 /**

@@ -1,14 +1,16 @@
 // The change log: every committed zone change as one JSON line in files beside
 // the database (<dir>/changes-000001.jsonl, -000002, ...), so that the changes
 // made after a snapshot survive the loss of the database and can be replayed onto
-// the restored snapshot. Lines are appended by batch with ONE fsync per batch;
+// the restored snapshot. Lines are appended by batch with ONE fsync per batch
+// (which the write path runs beside SQLite's COMMIT: ChangeLogFile.write/sync);
 // a file past the size limit is closed and the next one begun; the oldest files
 // beyond the number kept are deleted. The format is in src/ops/README.md.
 import {
-  closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, readdirSync, readSync, rmSync, writeSync,
+  closeSync, existsSync, fstatSync, fsync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, readdirSync, readSync, rmSync, writeSync,
 } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { CapturedChange } from './change-capture.js';
+import type { Store } from './store.js';
 import { decodeChangeset, type Changeset } from './changeset.js';
 
 /** Version of the line format, written as "v" in every line. */
@@ -102,14 +104,53 @@ export function capturedChangeLine(change: CapturedChange): string {
   return `${text.slice(0, -1)},"changeset":${change.changeset}}\n`;
 }
 
+/**
+ * Whether the database on `store` has a logged entry (for ChangeLogFile.dropUncommitted):
+ * a change if its zone has the journal row (same serial and time), a deletion if
+ * the zone is gone; a restore always.
+ */
+export function committedIn(store: Store): (entry: ChangeLogEntry) => boolean {
+  const journal = store.connection.prepare(`SELECT 1 FROM journal j JOIN zones z ON z.id = j.zone_id
+    WHERE z.name = ? AND j.serial_after = ? AND j.time = ? LIMIT 1`);
+  const zone = store.connection.prepare('SELECT 1 FROM zones WHERE name = ?');
+  return (entry) => {
+    switch (entry.kind) {
+      case 'change': return journal.get(entry.zone, entry.serialAfter, entry.time) !== undefined;
+      case 'delete': return zone.get(entry.zone) === undefined;
+      case 'restore': return true;
+    }
+  };
+}
+
 /** One JSON line (with its newline) for a restore. */
 export function restoreLine(restore: Omit<LoggedRestore, 'kind'>): string {
   return `${JSON.stringify({ v: CHANGE_LOG_VERSION, kind: 'restore', time: restore.time, file: restore.file, zones: restore.zones })}\n`;
 }
 
+/** Where one ChangeLogFile.write put its lines: what `unwrite` needs to take them back. */
+export interface ChangeLogMark {
+  /** The file's number (changes-NNNNNN). */
+  readonly file: number;
+  /** The offset the write began at. */
+  readonly start: number;
+  /** Lines of an earlier write whose fsync failed, written again ahead of the caller's (kept by unwrite). */
+  readonly retried: readonly string[];
+}
+
+/** A write past the last fsync: its lines are kept until an fsync covers them, to be written again if one fails. */
+interface Unsynced {
+  readonly end: number;
+  readonly lines: readonly string[];
+}
+
 /**
- * The change log being written. Appends go to the newest file; a batch is one
- * write and one fsync. Close when done.
+ * The change log being written. Appends go to the newest file. `append` is one
+ * write and one fsync; `write` then `sync` split them, so that the caller can
+ * overlap the fsync with other work (the write path overlaps it with SQLite's
+ * COMMIT): `sync` runs fsync on libuv's thread pool, and callers waiting at the
+ * same time share one fsync. Lines whose fsync fails are cut from the file and
+ * written again, ahead of the next lines, by the next write or sync. Close when
+ * done.
  */
 export class ChangeLogFile {
   /** The directory of the files. */
@@ -117,7 +158,20 @@ export class ChangeLogFile {
   readonly #limits: ChangeLogLimits;
   #fd: number;
   #number: number;
+  /** Bytes in the current file. */
   #size: number;
+  /** Bytes of the current file known to be on disk. */
+  #synced: number;
+  /** Writes past #synced, oldest first. */
+  #unsynced: Unsynced[] = [];
+  /** Lines whose fsync failed: written again before anything else. */
+  #retry: string[] = [];
+  /** The lowest offset the file was cut back to while an fsync was in flight (Infinity: not cut). */
+  #cutTo = Infinity;
+  /** fsyncs run one after another on this chain; it never rejects. */
+  #chain: Promise<void> = Promise.resolve();
+  /** Steps of the chain not yet done. */
+  #pending = 0;
 
   /**
    * Opens `dir` (created if missing) for appending to its newest file. A last
@@ -131,6 +185,7 @@ export class ChangeLogFile {
     this.#number = newest === undefined ? 1 : Number(FILE_PATTERN.exec(basename(newest))![1]);
     this.#fd = openSync(this.#path(this.#number), 'a+');
     this.#size = dropTornLine(this.#fd);
+    this.#synced = this.#size;
     if (newest === undefined) syncDirectory(dir);
   }
 
@@ -140,24 +195,127 @@ export class ChangeLogFile {
   }
 
   /**
+   * Cuts off the lines at the end of the file that `isCommitted` says the
+   * database does not have: a batch written ahead of its COMMIT by a process
+   * that died before the COMMIT was durable (never acknowledged). Walks back
+   * from the last line and stops at the first committed one (or one that does
+   * not parse: replay reports that). Call right after opening; returns how many
+   * lines were cut.
+   */
+  dropUncommitted(isCommitted: (entry: ChangeLogEntry) => boolean): number {
+    let end = this.#size;
+    let dropped = 0;
+    while (end > 0) {
+      const { start, text } = lineBefore(this.#fd, end);
+      if (text.trim() !== '') {
+        let entry: ChangeLogEntry;
+        try {
+          entry = parseEntry(text, `${basename(this.currentFile)}@${start}`);
+        } catch {
+          break;
+        }
+        if (isCommitted(entry)) break;
+        dropped++;
+      }
+      end = start;
+    }
+    if (end < this.#size) {
+      ftruncateSync(this.#fd, end);
+      fsyncSync(this.#fd);
+      this.#size = end;
+      this.#synced = end;
+    }
+    return dropped;
+  }
+
+  /** True when lines whose fsync failed wait to be written again. */
+  get hasRetry(): boolean {
+    return this.#retry.length > 0;
+  }
+
+  /**
    * Appends lines (each ending in a newline) with one write and one fsync:
    * durable when this returns. Begins the next file first when the current one
    * is full. Throws on an I/O error (nothing is known to be written then).
    */
   append(lines: readonly string[]): void {
-    if (lines.length === 0) return;
-    if (this.#size >= this.#limits.maxFileBytes) this.#rotate();
-    const bytes = Buffer.from(lines.join(''), 'utf8');
-    let offset = 0;
-    while (offset < bytes.length) offset += writeSync(this.#fd, bytes, offset);
-    fsyncSync(this.#fd);
-    this.#size += bytes.length;
+    this.write(lines);
+    this.#syncNow();
   }
 
-  /** Closes the file. Safe to call twice. */
+  /**
+   * Appends lines (each ending in a newline) with one write, without waiting for
+   * the disk: `sync` makes them durable. Lines of a failed fsync go first.
+   * Begins the next file first when the current one is full. Throws on an I/O
+   * error; the file is cut back to where the write began, and the caller keeps
+   * its lines (lines being retried stay kept here).
+   */
+  write(lines: readonly string[]): ChangeLogMark {
+    if (this.#size >= this.#limits.maxFileBytes) this.#rotate();
+    const retried = this.#retry;
+    const all = retried.length === 0 ? lines : [...retried, ...lines];
+    const start = this.#size;
+    if (all.length === 0) return { file: this.#number, start, retried };
+    const bytes = Buffer.from(all.join(''), 'utf8');
+    try {
+      let offset = 0;
+      while (offset < bytes.length) offset += writeSync(this.#fd, bytes, offset);
+    } catch (err) {
+      this.#cut(start);
+      throw err;
+    }
+    this.#retry = [];
+    this.#size = start + bytes.length;
+    this.#unsynced.push({ end: this.#size, lines: all });
+    return { file: this.#number, start, retried };
+  }
+
+  /**
+   * Takes back the lines of the last `write` (its transaction rolled back): the
+   * file is cut to where that write began; lines it retried stay kept. Nothing
+   * may have been written after it.
+   */
+  unwrite(mark: ChangeLogMark): void {
+    if (mark.file !== this.#number) throw new Error('change log: unwrite after the file changed');
+    if (mark.start >= this.#size) return;
+    this.#unsynced = this.#unsynced.filter((u) => u.end <= mark.start);
+    this.#cut(mark.start);
+    if (mark.retried.length > 0) this.#retry = [...mark.retried, ...this.#retry];
+  }
+
+  /**
+   * Resolves when every line written so far is on disk: one fsync on the thread
+   * pool, shared with the callers waiting for the same one. Rejects on an I/O
+   * error; the lines it should have covered are cut from the file and kept for
+   * the next write or sync.
+   */
+  sync(): Promise<void> {
+    // With none in flight, the fsync is handed to the thread pool now, not after this turn's synchronous work.
+    const step = this.#pending === 0 ? this.#syncStep() : this.#chain.then(() => this.#syncStep());
+    this.#pending++;
+    this.#chain = step.then(() => {
+      this.#pending--;
+    }, () => {
+      this.#pending--;
+    });
+    return step;
+  }
+
+  /**
+   * Syncs what was written and not yet synced (best effort: close after a
+   * successful append or sync to be sure), and closes the file once the fsyncs
+   * in flight are done. Safe to call twice.
+   */
   close(): void {
     if (this.#fd < 0) return;
-    closeSync(this.#fd);
+    if (this.#synced < this.#size) {
+      try {
+        this.#syncNow();
+      } catch {
+        // Reported by the sync of whoever wrote the lines.
+      }
+    }
+    closeAfterChain(this.#chain, this.#fd);
     this.#fd = -1;
   }
 
@@ -165,19 +323,98 @@ export class ChangeLogFile {
     return join(this.dir, `changes-${String(n).padStart(6, '0')}.jsonl`);
   }
 
-  /** Closes the full file, begins the next, and deletes the oldest beyond the number kept. */
+  /** One turn of the fsync chain: writes lines being retried, then fsyncs what the file holds now. */
+  async #syncStep(): Promise<void> {
+    if (this.#fd < 0) {
+      if (this.#retry.length > 0 || this.#synced < this.#size) throw new Error(`change log ${this.dir} closed before its last lines were on disk`);
+      return;
+    }
+    if (this.#retry.length > 0) this.write([]);
+    if (this.#synced >= this.#size) return;
+    const fd = this.#fd;
+    const number = this.#number;
+    const end = this.#size;
+    this.#cutTo = Infinity;
+    try {
+      await new Promise<void>((resolve, reject) => fsync(fd, (err) => (err === null ? resolve() : reject(err))));
+    } catch (err) {
+      if (this.#number === number && this.#fd === fd) this.#failed();
+      throw err;
+    }
+    // Bytes cut and written again while the fsync ran are not known to be covered by it.
+    if (this.#number === number) this.#advance(Math.min(end, this.#cutTo));
+  }
+
+  /** fsync now, on this thread. */
+  #syncNow(): void {
+    try {
+      fsyncSync(this.#fd);
+    } catch (err) {
+      this.#failed();
+      throw err;
+    }
+    this.#advance(this.#size);
+  }
+
+  /** Everything up to `offset` is on disk. */
+  #advance(offset: number): void {
+    if (offset <= this.#synced) return;
+    this.#synced = offset;
+    this.#unsynced = this.#unsynced.filter((u) => u.end > offset);
+  }
+
+  /**
+   * An fsync failed: after that, what the file holds past the last good fsync is
+   * unknown (Linux may have dropped the dirty pages). Cut it off and keep its
+   * lines to be written again.
+   */
+  #failed(): void {
+    const lines = this.#unsynced.flatMap((u) => u.lines);
+    this.#unsynced = [];
+    this.#cut(this.#synced);
+    this.#retry = [...lines, ...this.#retry];
+  }
+
+  /** Cuts the current file back to `offset` (best effort: a failure leaves a torn line, dropped when the file is next opened). */
+  #cut(offset: number): void {
+    this.#cutTo = Math.min(this.#cutTo, offset);
+    try {
+      ftruncateSync(this.#fd, offset);
+      this.#size = offset;
+    } catch {
+      // Later lines go after whatever is there; readChangeLog reports a line it cannot parse.
+    }
+    if (this.#synced > offset) this.#synced = offset;
+  }
+
+  /** Syncs and closes the full file, begins the next, and deletes the oldest beyond the number kept. */
   #rotate(): void {
-    closeSync(this.#fd);
+    this.#syncNow();
+    // An fsync in flight on the thread pool may still use the old descriptor.
+    closeAfterChain(this.#chain, this.#fd);
     this.#fd = -1;
     this.#number++;
     this.#fd = openSync(this.#path(this.#number), 'a+');
     this.#size = 0;
+    this.#synced = 0;
+    this.#unsynced = [];
     syncDirectory(this.dir);
     const keep = this.#limits.keepFiles;
     if (keep <= 0) return;
     const files = changeLogFiles(this.dir);
     for (const old of files.slice(0, Math.max(0, files.length - keep))) rmSync(old, { force: true });
   }
+}
+
+/** Closes `fd` once `chain` (which never rejects) has settled, so no fsync queued on it meets a reused descriptor. */
+function closeAfterChain(chain: Promise<void>, fd: number): void {
+  void chain.then(() => {
+    try {
+      closeSync(fd);
+    } catch {
+      // Already closed: nothing to release.
+    }
+  });
 }
 
 /**
@@ -258,6 +495,28 @@ function parseEntry(line: string, where: string): ChangeLogEntry {
     default:
       throw new ChangeLogError(where, `unknown kind ${JSON.stringify(raw['kind'])}`);
   }
+}
+
+/** The line that ends (with its newline) at `end`: its first byte's offset and its text without the newline. */
+function lineBefore(fd: number, end: number): { start: number; text: string } {
+  const chunk = Buffer.alloc(1 << 16);
+  const parts: Buffer[] = [];
+  let pos = end - 1; // the newline itself
+  let start = 0;
+  while (pos > 0) {
+    const from = Math.max(0, pos - chunk.length);
+    const n = pos - from;
+    readSync(fd, chunk, 0, n, from);
+    const newline = chunk.subarray(0, n).lastIndexOf(0x0a);
+    if (newline >= 0) {
+      parts.unshift(Buffer.from(chunk.subarray(newline + 1, n)));
+      start = from + newline + 1;
+      break;
+    }
+    parts.unshift(Buffer.from(chunk.subarray(0, n)));
+    pos = from;
+  }
+  return { start, text: Buffer.concat(parts).toString('utf8') };
 }
 
 /** Truncates the file after its last newline (a torn final line); returns the resulting size. */

@@ -1,7 +1,8 @@
 // Public face of the store layer: SQLite as the source of truth for zones,
 // records and the change journal.
 export { Store, openStore, type StoreOptions, type ZoneInfo, type ImportOptions, type ImportResult, type JournalEntry,
-  type ZoneHeader, type AuditRow, type AuditQuery, type RecordSink } from './store.js';
+  type ZoneHeader, type AuditRow, type AuditQuery, type RecordSink,
+  type WriteFollower, type StagedCopy } from './store.js';
 export { ZoneWriteTransaction, type ZoneRow, type AuditRecord } from './zone-write-transaction.js';
 export { StoreError, type StoreErrorCode } from './store-error.js';
 export { MIGRATIONS, SCHEMA_VERSION, migrate, type Migration } from './migrations.js';
@@ -20,8 +21,8 @@ export { databaseInUse } from './database-in-use.js';
 export { replaceDatabaseContent, type ReplaceResult } from './replace-database-content.js';
 export { ChangeCapture, type CapturedChange } from './change-capture.js';
 export {
-  ChangeLogFile, ChangeLogError, CHANGE_LOG_VERSION, changeLogFiles, capturedChangeLine, restoreLine, readChangeLog, syncDirectory,
-  type ChangeLogEntry, type ChangeLogLine, type ChangeLogLimits, type LoggedChange, type LoggedDelete, type LoggedRestore,
+  ChangeLogFile, ChangeLogError, CHANGE_LOG_VERSION, changeLogFiles, capturedChangeLine, committedIn, restoreLine, readChangeLog, syncDirectory,
+  type ChangeLogEntry, type ChangeLogMark, type ChangeLogLine, type ChangeLogLimits, type LoggedChange, type LoggedDelete, type LoggedRestore,
 } from './change-log-file.js';
 export { lastJournalEntries, type LastJournalEntry } from './last-journal-entries.js';
 export { replaceDatabaseFile, type ReplacedFile } from './replace-database-file.js';

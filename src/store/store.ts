@@ -115,6 +115,26 @@ export interface RecordSink {
   add(name: Name, type: number, ttl: number, bytes: Uint8Array, start: number, length: number): void;
 }
 
+/**
+ * What joins every Store.write transaction besides SQLite: ops' change log. It
+ * stages its copy of the transaction's changes before COMMIT (written, not yet
+ * synced), so that its fsync can run while SQLite's COMMIT runs its own.
+ */
+export interface WriteFollower {
+  /** Called inside the transaction after the caller's statements; null when there is nothing to copy. Must not throw. */
+  beforeCommit(): StagedCopy | null;
+}
+
+/** A copy staged by a WriteFollower. */
+export interface StagedCopy {
+  /** After COMMIT: resolves when the copy is durable. Never rejects (the follower reports its own failures). */
+  committed(): Promise<void>;
+  /** After a failed COMMIT (rolled back): take the copy back. */
+  rolledBack(): void;
+}
+
+const RESOLVED: Promise<void> = Promise.resolve();
+
 /** The zone, record and journal tables of one SQLite database. Open with openStore; close when done. */
 export class Store {
   /** The database file. */
@@ -138,6 +158,9 @@ export class Store {
   readonly #auditPage: Statement;
   readonly #auditPageOfZone: Statement;
   readonly #writer: ZoneWriteTransaction;
+  #follower: WriteFollower | null = null;
+  /** The follower's copies not yet durable, or null. */
+  #copied: Promise<void> | null = null;
 
   /** Use openStore; this takes an already migrated connection. */
   constructor(db: Db, path: string, now: () => Date) {
@@ -209,10 +232,53 @@ export class Store {
    * Runs `fn` in one write transaction (BEGIN IMMEDIATE, so no other writer can
    * slip in between reading and writing) and commits when it returns; anything it
    * throws rolls back every statement and propagates. With synchronous=FULL the
-   * commit is durable when this returns. Nested use is refused by SQLite.
+   * commit is durable when this returns; the follower's copy (see `follow`) is
+   * durable when `copied()` resolves. Nested use is refused by SQLite.
    */
   write<T>(fn: (tx: ZoneWriteTransaction) => T): T {
-    return this.#db.transaction(() => fn(this.#writer)).immediate();
+    const follower = this.#follower;
+    if (follower === null) return this.#db.transaction(() => fn(this.#writer)).immediate();
+    let staged: StagedCopy | null = null;
+    let value: T;
+    try {
+      value = this.#db.transaction(() => {
+        const result = fn(this.#writer);
+        staged = follower.beforeCommit();
+        return result;
+      }).immediate();
+    } catch (err) {
+      // Staged means the statements ran and the COMMIT failed: the copy must not keep them.
+      (staged as StagedCopy | null)?.rolledBack();
+      throw err;
+    }
+    if (staged !== null) {
+      const before = this.#copied;
+      const copied = (staged as StagedCopy).committed();
+      const all = before === null ? copied : Promise.all([before, copied]).then(() => undefined);
+      this.#copied = all;
+      void all.then(() => {
+        if (this.#copied === all) this.#copied = null;
+      });
+    }
+    return value;
+  }
+
+  /**
+   * Makes `follower` part of every `write` from now on (null: none): it stages
+   * its copy of what the transaction did after the caller's statements, before
+   * COMMIT, so that the copy's fsync runs beside SQLite's (ops' change log).
+   */
+  follow(follower: WriteFollower | null): void {
+    this.#follower = follower;
+  }
+
+  /**
+   * Resolves when the follower's copy of every write committed so far is
+   * durable (at once when there is no follower or nothing is pending). Never
+   * rejects: the follower reports its own failures.
+   */
+  copied(): Promise<void> {
+    return this.#copied ?? RESOLVED;
   }
 
   /** Appends one audit entry in its own transaction (for operations outside the zone write path); returns its id. */
