@@ -3,10 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  createGrpcServer, createRestServer, openApiTls, type ApiTls, type GrpcServer, type RestServer, type TlsReloadResult,
-} from './api/index.js';
-import { AuthError, createAuthenticator, type Authenticator } from './auth/index.js';
+// The management plane (api/, auth/, service/: fastify, Connect, x509, ~0.9 s of module loading) is imported
+// when it starts, after the DNS listeners: module loading yields, so DNS answers meanwhile.
+import type { ApiTls, GrpcServer, RestServer, TlsReloadResult } from './api/index.js';
+import type { Authenticator } from './auth/index.js';
 import { listenAddressText, type Config, type LogConfig } from './config/index.js';
 import { createForwarder, type Forwarder } from './forwarder/index.js';
 import type { Logger } from './log/index.js';
@@ -14,7 +14,7 @@ import { createMetrics, createMetricsServer, readGitCommit, type Metrics, type M
 import { createQueryEngine } from './query/index.js';
 import { createDnsServer, type DnsServer } from './server/index.js';
 import { backupLayout, checkDatabaseAtStart, startOps, type OpsRuntime } from './ops/index.js';
-import { createManagementService, type ManagementService, type SnapshotTaker } from './service/index.js';
+import type { ManagementService, SnapshotTaker } from './service/index.js';
 import { importZoneFile, openStore, TokenStore, type Store } from './store/index.js';
 import { nameFromText, nameToText, type Name } from './wire/index.js';
 import { ZoneSnapshotBuilder, ZoneTable } from './zone/index.js';
@@ -104,9 +104,11 @@ export interface RunningServer {
 /**
  * Opens the store, imports the example zone into an empty database when running
  * on the embedded default, builds every zone's snapshot, starts the DNS
- * transports, then the management API (REST and gRPC over TLS, with a self-signed
- * certificate made on first start unless [api] names one), then the metrics
- * listener unless [metrics] turns it off. On failure closes what it opened and
+ * transports, then imports and starts the management API (REST and gRPC over
+ * TLS, with a self-signed certificate made on first start unless [api] names
+ * one), then the metrics listener unless [metrics] turns it off. DNS answers
+ * while the management plane's modules load (callers that need everything wait
+ * for this promise; `mcns serve` prints its banner then). On failure closes what it opened and
  * rethrows (a ServerError, RestServerError, GrpcServerError or MetricsError names
  * the address that is in use).
  */
@@ -248,6 +250,8 @@ async function startManagement(
   snapshots: SnapshotTaker,
 ): Promise<Management> {
   const log = deps.logger;
+  const [{ createGrpcServer, createRestServer, openApiTls }, { AuthError, createAuthenticator }, { createManagementService }] =
+    await Promise.all([import('./api/index.js'), import('./auth/index.js'), import('./service/index.js')]);
   const tls = await openApiTls(config.api, {
     databasePath: config.database.path,
     configSource: config.source,

@@ -210,6 +210,19 @@ async function watch(child: ChildProcess, a: WatchArgs): Promise<McnsProcess> {
     }
     await new Promise((r) => setTimeout(r, 50));
   }
+  // DNS answers as soon as the zones are loaded, while the management plane and
+  // metrics still start: the banner is printed once startServer has finished.
+  while (!logs().includes('mcns: serving DNS')) {
+    if (exit !== null) {
+      rmSync(a.dir, { recursive: true, force: true });
+      throw new Error(`mcns serve exited (${JSON.stringify(exit)}) before it finished starting:\n${logs()}`);
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`mcns serve did not finish starting within ${a.timeoutMs} ms:\n${logs()}`);
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
   let api: McnsApi | null = null;
   if (a.api !== null) {
     const caCertPath = join(a.dir, 'tls', 'ca.pem');
