@@ -2,7 +2,7 @@
 // One connection per process; every write is one transaction.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database, { type Database as Db, type Statement } from 'better-sqlite3';
+import Database, { type Database as Db, type Statement, type Transaction } from 'better-sqlite3';
 import {
   RRType, nameEquals, nameIsAtOrBelow, nameLower, nameToText, soaFields, soaWithSerial, typeToText, type Name,
 } from '../wire/index.js';
@@ -158,6 +158,8 @@ export class Store {
   readonly #auditPage: Statement;
   readonly #auditPageOfZone: Statement;
   readonly #writer: ZoneWriteTransaction;
+  /** BEGIN, fn(writer), COMMIT: made once (better-sqlite3 builds four wrappers per transaction() call). */
+  readonly #transaction: Transaction<(fn: (tx: ZoneWriteTransaction) => unknown) => unknown>;
   #follower: WriteFollower | null = null;
   /** The follower's copies not yet durable, or null. */
   #copied: Promise<void> | null = null;
@@ -194,6 +196,7 @@ export class Store {
     this.#auditPage = db.prepare(`SELECT ${auditColumns} FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?`);
     this.#auditPageOfZone = db.prepare(`SELECT ${auditColumns} FROM audit_log WHERE zone = ? AND id < ? ORDER BY id DESC LIMIT ?`);
     this.#writer = new ZoneWriteTransaction(db);
+    this.#transaction = db.transaction((fn: (tx: ZoneWriteTransaction) => unknown) => fn(this.#writer));
   }
 
   /** The schema version of the open database (always the newest this build knows). */
@@ -237,15 +240,15 @@ export class Store {
    */
   write<T>(fn: (tx: ZoneWriteTransaction) => T): T {
     const follower = this.#follower;
-    if (follower === null) return this.#db.transaction(() => fn(this.#writer)).immediate();
+    if (follower === null) return this.#transaction.immediate(fn) as T;
     let staged: StagedCopy | null = null;
     let value: T;
     try {
-      value = this.#db.transaction(() => {
-        const result = fn(this.#writer);
+      value = this.#transaction.immediate((tx) => {
+        const result = fn(tx);
         staged = follower.beforeCommit();
         return result;
-      }).immediate();
+      }) as T;
     } catch (err) {
       // Staged means the statements ran and the COMMIT failed: the copy must not keep them.
       (staged as StagedCopy | null)?.rolledBack();
