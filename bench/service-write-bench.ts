@@ -2,11 +2,16 @@
 // through ManagementService.invoke, each durable (SQLite WAL, synchronous=FULL) and
 // visible in the zone table when the call resolves. Prints, for this disk and
 // moment, the raw durable-commit rate first: every other number is bounded by it.
+// The single-caller rows run without the change log, with it as `mcns serve`
+// writes it (its fsync beside SQLite's COMMIT), and with its fsync after the
+// COMMIT (how it was written before: the same writer, not following the store).
 // Usage: node dist/bench/service-write-bench.js [changes=1000] [zoneRecords=10000]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { createLogger } from '../src/log/index.js';
+import { backupLayout, startOps } from '../src/ops/index.js';
 import { createManagementService, type ManagementService, type Principal } from '../src/service/index.js';
 import { openStore } from '../src/store/index.js';
 import { ZoneTable } from '../src/zone/index.js';
@@ -33,14 +38,30 @@ function rawCommitRate(): number {
   return rate;
 }
 
-async function withService(name: string, fn: (svc: ManagementService, zones: ZoneTable) => Promise<void>): Promise<void> {
-  const store = openStore(join(dir, `${name}.db`));
+/** Where the change log goes: none, as serve writes it (fsync beside the COMMIT), or fsynced after the COMMIT. */
+type ChangeLogMode = 'none' | 'beside' | 'after';
+
+async function withService(name: string, fn: (svc: ManagementService, zones: ZoneTable) => Promise<void>, changeLog: ChangeLogMode = 'none'): Promise<void> {
+  const database = join(dir, `${name}.db`);
+  const store = openStore(database);
   const zones = new ZoneTable();
-  const svc = createManagementService({ store, zones, now: () => new Date(), readiness: () => ({ ready: true, reason: 'bench' }) });
+  const now = (): Date => new Date();
+  const ops = changeLog === 'none' ? null : startOps({
+    store, zones, now, log: createLogger({ level: 'error' }),
+    layout: backupLayout(database, {
+      dir: join(dir, `${name}-backups`), keep: 1, intervalMs: null, journalDir: join(dir, `${name}-journal`), journalFileBytes: 64 << 20, journalKeep: 4,
+    }),
+  });
+  // Not following the store's writes, the writer appends what was captured from onZoneChanged, after the COMMIT.
+  if (changeLog === 'after') store.follow(null);
+  const svc = createManagementService({
+    store, zones, now, readiness: () => ({ ready: true, reason: 'bench' }), ...(ops === null ? {} : { onZoneChanged: () => ops.onZoneChanged() }),
+  });
   try {
     await fn(svc, zones);
   } finally {
     await svc.close();
+    await ops?.close();
     store.close();
   }
 }
@@ -85,6 +106,8 @@ try {
   const raw: number[] = [];
   const empty: number[] = [];
   const large: number[] = [];
+  const logBeside: number[] = [];
+  const logAfter: number[] = [];
   await withService('empty', async (emptySvc) => {
     await makeZone(emptySvc, 'empty.test.', 0);
     await withService('large', async (largeSvc, zones) => {
@@ -93,11 +116,19 @@ try {
       const count = zones.list()[0]!.recordCount;
       console.log(`(zone of ${count.toLocaleString('en-US')} records made in ${(performance.now() - start).toFixed(0)} ms; ` +
         `${rounds} alternating rounds of ${changes} changes, medians)`);
-      for (let r = 0; r < rounds; r++) {
-        raw.push(rawCommitRate());
-        empty.push(await sequential(emptySvc, 'empty.test.'));
-        large.push(await sequential(largeSvc, 'large.test.'));
-      }
+      await withService('log-beside', async (besideSvc) => {
+        await makeZone(besideSvc, 'beside.test.', 0);
+        await withService('log-after', async (afterSvc) => {
+          await makeZone(afterSvc, 'after.test.', 0);
+          for (let r = 0; r < rounds; r++) {
+            raw.push(rawCommitRate());
+            empty.push(await sequential(emptySvc, 'empty.test.'));
+            large.push(await sequential(largeSvc, 'large.test.'));
+            logBeside.push(await sequential(besideSvc, 'beside.test.'));
+            logAfter.push(await sequential(afterSvc, 'after.test.'));
+          }
+        }, 'after');
+      }, 'beside');
     });
   });
   const each = (rate: number): string => `  (${(1000 / rate).toFixed(3)} ms each)`;
@@ -105,6 +136,8 @@ try {
   line('1 sequential caller, empty zone', median(empty), 'changes/s', each(median(empty)));
   line(`1 sequential caller, ${zoneRecords.toLocaleString('en-US')}-record zone`, median(large), 'changes/s',
     `${each(median(large))}; large/empty per round: ${large.map((v, i) => (v / empty[i]!).toFixed(2)).join(' ')}`);
+  line('1 sequential caller, empty zone, change log (serve)', median(logBeside), 'changes/s', `${each(median(logBeside))}; fsync beside the COMMIT`);
+  line('1 sequential caller, empty zone, change log after', median(logAfter), 'changes/s', `${each(median(logAfter))}; its fsync after the COMMIT`);
 
   await withService('batched', async (svc) => {
     await makeZone(svc, 'batch.test.', 0);
