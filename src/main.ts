@@ -291,7 +291,10 @@ async function startManagement(
       onRequestDone: (route, method, status, seconds) => metrics.recordApiRequest(route, method, status, seconds),
     });
     await rest.start();
-    grpc = createGrpcServer({ service, authenticate, tls: tls.material, address: config.api.grpcAddr, log: log.child({ layer: 'grpc' }) });
+    grpc = createGrpcServer({
+      service, authenticate, tls: tls.material, address: config.api.grpcAddr, log: log.child({ layer: 'grpc' }),
+      onRequestDone: (method, code, seconds) => metrics.recordGrpcRequest(method, code, seconds),
+    });
     const grpcBound = await grpc.start();
     return {
       endpoints: { restUrl: rest.url(), grpcAddress: listenAddressText(grpcBound), caPath: tls.caPath },

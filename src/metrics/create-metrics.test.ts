@@ -68,6 +68,24 @@ test('API labels stay bounded: unmatched routes, unknown methods, and at most 64
   metrics.close();
 });
 
+test('gRPC requests are counted by method and code, timed by method, with bounded labels', async () => {
+  const metrics = createMetrics({ version: '0', commit: null, processMetrics: false });
+  metrics.recordGrpcRequest('/mcns.v1.ZoneService/CreateZone', 'OK', 0.002);
+  metrics.recordGrpcRequest('/mcns.v1.ZoneService/CreateZone', 'INVALID_ARGUMENT', 0.003);
+  metrics.recordGrpcRequest('', 'UNIMPLEMENTED', 0.001);
+  for (let i = 0; i < 70; i++) metrics.recordGrpcRequest(`/x.Y/M${i}`, 'OK', 0.001);
+  const text = await metrics.render();
+  const requests = lines(text, 'mcns_grpc_requests_total');
+  assert.ok(requests.includes('mcns_grpc_requests_total{method="/mcns.v1.ZoneService/CreateZone",code="OK"} 1'));
+  assert.ok(requests.includes('mcns_grpc_requests_total{method="/mcns.v1.ZoneService/CreateZone",code="INVALID_ARGUMENT"} 1'));
+  assert.ok(requests.includes('mcns_grpc_requests_total{method="unmatched",code="UNIMPLEMENTED"} 1'));
+  // 64 distinct methods: CreateZone, "unmatched", then 62 of the 70; the other 8 share "other".
+  assert.ok(requests.includes('mcns_grpc_requests_total{method="other",code="OK"} 8'));
+  assert.ok(lines(text, 'mcns_grpc_request_duration_seconds_count').includes('mcns_grpc_request_duration_seconds_count{method="/mcns.v1.ZoneService/CreateZone"} 2'));
+  assert.ok(lines(text, 'mcns_grpc_request_duration_seconds_bucket').includes('mcns_grpc_request_duration_seconds_bucket{le="0.005",method="/mcns.v1.ZoneService/CreateZone"} 2'));
+  metrics.close();
+});
+
 test('auth failures are counted by reason', async () => {
   const metrics = createMetrics({ version: '0', commit: null, processMetrics: false });
   metrics.recordAuthFailure('expired');

@@ -1,7 +1,7 @@
 // The one place metrics are created (DESIGN.md): a prom-client registry of our own
 // (never the global one). Families over other layers' counters are read at scrape
-// time once their source is tracked; the few events the hot path never sees (API
-// requests, authentication failures, zone loads) are counted here directly.
+// time once their source is tracked; the few events the hot path never sees (REST
+// and gRPC requests, authentication failures, zone loads) are counted here directly.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type {
   DnsServerSource, ForwarderSource, QueryEngineSource, TlsCertificateSource, ZoneListSource, ZoneLoadSummary,
@@ -65,6 +65,8 @@ export interface Metrics {
   recordZoneLoads(summary: ZoneLoadSummary): void;
   /** Adds one management API request: route template, method, status, seconds taken. */
   recordApiRequest(route: string, method: string, status: number, seconds: number): void;
+  /** Adds one gRPC request: method path ("/mcns.v1.ZoneService/CreateZone" or "unmatched"), status code name ("OK"), seconds taken. */
+  recordGrpcRequest(method: string, code: string, seconds: number): void;
   /** Adds one refused credential, by reason ("expired", "revoked", "unavailable", ...). */
   recordAuthFailure(reason: string): void;
   /** Unregisters every family. Safe to call twice. */
@@ -96,11 +98,21 @@ export function createMetrics(options: MetricsOptions): Metrics {
     name: 'mcns_api_request_duration_seconds', help: 'Time to answer a management API request, by route template and method.',
     labelNames: ['route', 'method'], buckets: API_DURATION_BUCKETS, registers: [registry],
   });
+  const grpcRequests = new Counter({
+    name: 'mcns_grpc_requests_total', help: 'Management gRPC requests answered (gRPC, gRPC-Web and Connect), by method path and gRPC status code name.',
+    labelNames: ['method', 'code'], registers: [registry],
+  });
+  const grpcDuration = new Histogram({
+    name: 'mcns_grpc_request_duration_seconds', help: 'Time to answer a management gRPC request, by method path.',
+    labelNames: ['method'], buckets: API_DURATION_BUCKETS, registers: [registry],
+  });
   const authFailures = new Counter({
     name: 'mcns_auth_failures_total', help: 'Management API credentials refused, by reason (missing, malformed, unknown, revoked, expired, inactive, permission-denied, unavailable, ...).',
     labelNames: ['reason'], registers: [registry],
   });
   const routes = new Set<string>();
+  const grpcMethods = new Set<string>();
+  const grpcCodes = new Set<string>();
   const reasons = new Set<string>();
   const certificates: TrackedCertificate[] = [];
 
@@ -128,6 +140,11 @@ export function createMetrics(options: MetricsOptions): Metrics {
       };
       apiRequests.inc({ ...labels, status: String(status) });
       apiDuration.observe(labels, seconds);
+    },
+    recordGrpcRequest(method, code, seconds) {
+      const labels = { method: bounded(grpcMethods, method === '' ? 'unmatched' : method) };
+      grpcRequests.inc({ ...labels, code: bounded(grpcCodes, code) });
+      grpcDuration.observe(labels, seconds);
     },
     recordAuthFailure(reason) {
       authFailures.inc({ reason: bounded(reasons, reason) });

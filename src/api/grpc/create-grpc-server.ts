@@ -10,9 +10,11 @@ import type { AddressInfo } from 'node:net';
 import type { SecureContextOptions } from 'node:tls';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
 import type { Logger } from '../../log/index.js';
-import { createGrpcRoutes } from './create-grpc-routes.js';
+import { OPERATIONS } from '../../service/index.js';
+import { createGrpcRoutes, methodFor } from './create-grpc-routes.js';
 import type { Authenticate, InvokeService } from './grpc-deps.js';
 import { GrpcServerError } from './grpc-server-error.js';
+import { observeGrpcCall, UNMATCHED_METHOD, type GrpcRequestDone } from './observe-grpc-call.js';
 
 /** Largest request message accepted (a zone file import is the big one). */
 export const DEFAULT_GRPC_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
@@ -37,6 +39,12 @@ export interface GrpcServerOptions {
   readonly log: Logger;
   readonly maxMessageBytes?: number;
   readonly closeGraceMs?: number;
+  /**
+   * Called once per request when its response is finished (metrics): the method
+   * path ("/mcns.v1.ZoneService/CreateZone", "unmatched" for any other path), the
+   * gRPC status code name ("OK", "INVALID_ARGUMENT") and the seconds taken.
+   */
+  readonly onRequestDone?: GrpcRequestDone;
 }
 
 /** A gRPC listener that is started once and closed once. */
@@ -61,9 +69,10 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
     readMaxBytes: options.maxMessageBytes ?? DEFAULT_GRPC_MAX_MESSAGE_BYTES,
     shutdownSignal: shutdown.signal,
   });
-  const server: Http2SecureServer = createSecureServer(
-    { ...options.tls.secureContextOptions(), allowHTTP1: true }, guardAuthority(handler, log),
-  );
+  const guarded = guardAuthority(handler, log);
+  const onRequestDone = options.onRequestDone;
+  const served = onRequestDone === undefined ? guarded : observed(guarded, methodPaths(), onRequestDone);
+  const server: Http2SecureServer = createSecureServer({ ...options.tls.secureContextOptions(), allowHTTP1: true }, served);
   const detach = options.tls.attach?.(server) ?? (() => {});
   const sessions = new Set<ServerHttp2Session>();
   server.on('session', (session) => {
@@ -118,6 +127,24 @@ function guardAuthority(handler: (req: NodeRequest, res: NodeResponse) => void, 
       if (!res.headersSent) res.writeHead(400);
       res.end();
     }
+  };
+}
+
+/** The request path of every served method: "/mcns.v1.ZoneService/CreateZone". */
+function methodPaths(): ReadonlySet<string> {
+  return new Set(OPERATIONS.map((spec) => {
+    const method = methodFor(spec);
+    return `/${method.parent.typeName}/${method.name}`;
+  }));
+}
+
+/** `handler`, with every request reported to `done` when it ends; the method label is bounded by `paths`. */
+function observed(handler: (req: NodeRequest, res: NodeResponse) => void, paths: ReadonlySet<string>, done: GrpcRequestDone) {
+  return (req: NodeRequest, res: NodeResponse): void => {
+    // The adapter routes on the path without its query (Connect's GET puts the message there).
+    const path = (req.url ?? '').split('?', 1)[0] ?? '';
+    observeGrpcCall(req, res, paths.has(path) ? path : UNMATCHED_METHOD, done);
+    handler(req, res);
   };
 }
 

@@ -5,6 +5,9 @@ export {
   type GrpcServer, type GrpcServerOptions, type GrpcTls,
 } from './create-grpc-server.js';
 export { GrpcServerError, type GrpcServerErrorCode } from './grpc-server-error.js';
+export {
+  GRPC_CODE_NAMES, grpcCodeFromHttpStatus, UNMATCHED_METHOD, type GrpcCodeName, type GrpcRequestDone,
+} from './observe-grpc-call.js';
 export type { Authenticate, InvokeService } from './grpc-deps.js';
 export { createGrpcClient, type GrpcClient, type GrpcClientOptions } from './create-grpc-client.js';
 export { grpcErrorDetail } from './grpc-error-detail.js';
