@@ -183,28 +183,32 @@ test('a write whose COMMIT fails leaves no line in the change log; the next chan
   }
 });
 
-test('lines written ahead of a COMMIT that never happened (the process died) are cut when the log is opened again', async () => {
+test('the last batch written ahead of a COMMIT that never happened (the process died) is cut when the log is opened; older ones the database lacks are not', async () => {
   const rig = open();
+  const reopen = (): OpsRuntime => startOps({ store: rig.store, zones: rig.zones, layout: backupLayout(rig.store.path, rig.settings), log: quiet, now: () => new Date() });
+  const serials = (): (number | null)[] => readChangeLog(changeLogFiles(rig.settings.journalDir)).lines.map((l) => (l.entry.kind === 'change' ? l.entry.serialAfter : null));
   try {
     await rig.service.invoke('createZone', ADMIN, { zone: ZONE, nameservers: ['ns1.example.net.'] });
     const r = await rig.service.invoke('addRecords', ADMIN, { zone: ZONE, name: `a.${ZONE}`, type: 'A', ttl: 300, records: ['192.0.2.1'] });
     await rig.ops.close();
-    // As a process killed between the log's write and its COMMIT leaves it: the last batch is in the log only.
+    // As a process killed between the log's write and its COMMIT leaves it: the last batch (one time) is in the log only.
     const file = changeLogFiles(rig.settings.journalDir).at(-1)!;
     const last = JSON.parse(readFileSync(file, 'utf8').trimEnd().split('\n').at(-1)!) as Record<string, unknown>;
-    const orphan = (n: number): string => `${JSON.stringify({ ...last, serial_before: r.serialAfter + n - 1, serial_after: r.serialAfter + n })}\n`;
-    appendFileSync(file, orphan(1) + orphan(2));
+    const orphan = (n: number, time: string): string =>
+      `${JSON.stringify({ ...last, serial_before: r.serialAfter + n - 1, serial_after: r.serialAfter + n, time })}\n`;
+    appendFileSync(file, orphan(1, '2099-01-01T00:00:00.000Z') + orphan(2, '2099-01-01T00:00:00.000Z'));
     appendFileSync(file, '{"v":1,"kind":"chan');
-    const ops = startOps({ store: rig.store, zones: rig.zones, layout: backupLayout(rig.store.path, rig.settings), log: quiet, now: () => new Date() });
-    try {
-      const { lines, torn } = readChangeLog(changeLogFiles(rig.settings.journalDir));
-      assert.equal(torn, null);
-      assert.deepEqual(lines.map((l) => l.entry.kind === 'change' ? l.entry.serialAfter : null).slice(-1), [r.serialAfter],
-        'the log ends with the last change the database has');
-      assert.equal(lines.length, 2);
-    } finally {
-      await ops.close();
-    }
+    const ops = reopen();
+    await ops.close();
+    assert.equal(readChangeLog(changeLogFiles(rig.settings.journalDir)).torn, null);
+    assert.deepEqual(serials().slice(-1), [r.serialAfter], 'the log ends with the last change the database has');
+    assert.equal(serials().length, 2);
+
+    // Two batches the database lacks: it is not the database this log was written with; nothing is cut.
+    appendFileSync(file, orphan(1, '2099-01-01T00:00:00.000Z') + orphan(2, '2099-01-01T00:00:01.000Z'));
+    const again = reopen();
+    await again.close();
+    assert.deepEqual(serials().slice(-3), [r.serialAfter, r.serialAfter + 1, r.serialAfter + 2], 'lines of older batches stay');
   } finally {
     await rig.close();
   }

@@ -45,8 +45,12 @@ export function createChangeLogWriter(store: Store, settings: BackupSettings, lo
   let file: ChangeLogFile;
   try {
     file = new ChangeLogFile(settings.journalDir, { maxFileBytes: settings.journalFileBytes, keepFiles: settings.journalKeep });
-    const dropped = file.dropUncommitted(committedIn(store));
-    if (dropped > 0) log.warn({ file: file.currentFile, lines: dropped }, 'change log: cut lines whose changes the database does not have (a stop before their commit; never acknowledged)');
+    const { cut, doubtful } = file.dropUncommitted(committedIn(store));
+    if (cut > 0) log.warn({ file: file.currentFile, lines: cut }, 'change log: cut the last batch, which the database does not have (a stop before its commit; never acknowledged)');
+    if (doubtful > 0) {
+      log.warn({ file: file.currentFile, lines: doubtful },
+        'change log: the database does not have the log\'s last changes and more; nothing cut (was the database replaced without mcns restore? see mcns replay)');
+    }
   } catch (err) {
     capture.close();
     throw err;

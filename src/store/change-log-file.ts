@@ -195,16 +195,21 @@ export class ChangeLogFile {
   }
 
   /**
-   * Cuts off the lines at the end of the file that `isCommitted` says the
-   * database does not have: a batch written ahead of its COMMIT by a process
-   * that died before the COMMIT was durable (never acknowledged). Walks back
-   * from the last line and stops at the first committed one (or one that does
-   * not parse: replay reports that). Call right after opening; returns how many
-   * lines were cut.
+   * Cuts off the last batch when `isCommitted` says the database does not have
+   * it: lines written ahead of their COMMIT by a process that died before the
+   * COMMIT was durable (never acknowledged). Only the last batch can be in that
+   * state, so only lines at the end sharing the last line's time (one batch has
+   * one time) are cut, and only when the line before them is in the database
+   * (or they are all the log holds): a database replaced behind the log's back
+   * (a snapshot copied in by hand) lacks many batches, and then nothing is cut;
+   * `doubtful` counts the lines left for that reason. A line that does not
+   * parse stops the walk (replay reports it). Call right after opening.
    */
-  dropUncommitted(isCommitted: (entry: ChangeLogEntry) => boolean): number {
+  dropUncommitted(isCommitted: (entry: ChangeLogEntry) => boolean): { cut: number; doubtful: number } {
     let end = this.#size;
-    let dropped = 0;
+    let lines = 0;
+    let batchTime: string | null = null;
+    let confirmed = false;
     while (end > 0) {
       const { start, text } = lineBefore(this.#fd, end);
       if (text.trim() !== '') {
@@ -212,20 +217,27 @@ export class ChangeLogFile {
         try {
           entry = parseEntry(text, `${basename(this.currentFile)}@${start}`);
         } catch {
+          return { cut: 0, doubtful: 0 };
+        }
+        if (isCommitted(entry)) {
+          confirmed = true;
           break;
         }
-        if (isCommitted(entry)) break;
-        dropped++;
+        batchTime ??= entry.time;
+        if (entry.time !== batchTime) return { cut: 0, doubtful: lines + 1 };
+        lines++;
       }
       end = start;
     }
+    // At the start of the file: the batch is all the log holds only when no older file exists.
+    if (!confirmed && changeLogFiles(this.dir).length > 1) return { cut: 0, doubtful: lines };
     if (end < this.#size) {
       ftruncateSync(this.#fd, end);
       fsyncSync(this.#fd);
       this.#size = end;
       this.#synced = end;
     }
-    return dropped;
+    return { cut: lines, doubtful: 0 };
   }
 
   /** True when lines whose fsync failed wait to be written again. */
