@@ -173,7 +173,7 @@ describe('gRPC over HTTP/2 TLS', () => {
     try {
       const err = await failure(client.zones.listZones({}));
       assert.equal(err.code, Code.Unavailable);
-      assert.equal(err.rawMessage, 'the identity provider is unreachable: identity provider unreachable at https://idp.example: timeout');
+      assert.equal(err.rawMessage, 'identity provider unreachable at https://idp.example: timeout');
     } finally {
       client.close();
     }

@@ -61,7 +61,7 @@ async function authenticate(authorization: string | null): Promise<Principal> {
   if (authorization === null) throw new AuthError('UNAUTHENTICATED', 'no credential: send Authorization: Bearer <token>', 'missing');
   if (authorization === 'Bearer admin') return ADMIN;
   if (authorization === 'Bearer viewer') return VIEWER;
-  if (authorization === 'Bearer idp-down') throw new AuthError('UNAVAILABLE', 'connect ECONNREFUSED 127.0.0.1:9');
+  if (authorization === 'Bearer idp-down') throw new AuthError('UNAVAILABLE', 'identity provider unreachable at http://127.0.0.1:9/introspect: connect ECONNREFUSED 127.0.0.1:9');
   if (authorization === 'Bearer no-role') throw new AuthError('PERMISSION_DENIED', 'the identity provider grants no mcns role');
   throw new AuthError('UNAUTHENTICATED', 'unknown token', 'unknown');
 }
@@ -165,7 +165,8 @@ test('an unreachable identity provider is 502 and says so', async () => {
   const r = await call('GET', '/v1/zones', { token: 'idp-down' });
   assert.equal(r.status, 502);
   assert.equal(errorOf(r).code, 'UNAVAILABLE');
-  assert.match(errorOf(r).message, /^the identity provider is unreachable: /);
+  // The auth layer's words, once (not prefixed with "the identity provider is unreachable: " again).
+  assert.equal(errorOf(r).message, 'identity provider unreachable at http://127.0.0.1:9/introspect: connect ECONNREFUSED 127.0.0.1:9');
   assert.equal(r.headers['www-authenticate'], undefined);
 });
 

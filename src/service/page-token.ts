@@ -8,12 +8,16 @@ export const DEFAULT_PAGE_SIZE = 100;
 /** The largest page a caller may ask for. */
 export const MAX_PAGE_SIZE = 1000;
 
-/** The page size asked for, or the default; INVALID_ARGUMENT (`pageSize`) outside 1..1000. */
+/**
+ * The page size asked for, or the default; INVALID_ARGUMENT (`pageSize`) outside
+ * 1..1000, in the words of REST's schema for the same check (`pageSize must be <= 1000`).
+ */
 export function parsePageSize(input: unknown): number {
   if (input === undefined) return DEFAULT_PAGE_SIZE;
-  if (typeof input !== 'number' || !Number.isInteger(input) || input < 1 || input > MAX_PAGE_SIZE) {
-    throw new ServiceError('INVALID_ARGUMENT', `page size ${String(input)} is not an integer from 1 to ${MAX_PAGE_SIZE}`, 'pageSize');
-  }
+  const field = 'pageSize';
+  if (typeof input !== 'number' || !Number.isInteger(input)) throw new ServiceError('INVALID_ARGUMENT', `${field} must be integer`, field);
+  if (input < 1) throw new ServiceError('INVALID_ARGUMENT', `${field} must be >= 1`, field);
+  if (input > MAX_PAGE_SIZE) throw new ServiceError('INVALID_ARGUMENT', `${field} must be <= ${MAX_PAGE_SIZE}`, field);
   return input;
 }
 

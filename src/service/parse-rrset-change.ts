@@ -27,11 +27,15 @@ export function parseType(input: unknown, field = 'type'): number {
   return type;
 }
 
-/** A TTL in seconds, 0..2147483647 (RFC 2181 8); INVALID_ARGUMENT otherwise. */
+/**
+ * A TTL in seconds, 0..2147483647 (RFC 2181 8); INVALID_ARGUMENT otherwise, in the
+ * words REST's schema uses for the same check (`ttl must be <= 2147483647`), so a
+ * gRPC caller, whose uint32 reaches this check, reads what a REST caller reads.
+ */
 export function parseTtl(input: unknown, field = 'ttl'): number {
-  if (typeof input !== 'number' || !Number.isInteger(input) || input < 0 || input > MAX_TTL) {
-    throw new ServiceError('INVALID_ARGUMENT', `ttl ${String(input)} is not an integer from 0 to ${MAX_TTL}`, field);
-  }
+  if (typeof input !== 'number' || !Number.isInteger(input)) throw new ServiceError('INVALID_ARGUMENT', `${field} must be integer`, field);
+  if (input < 0) throw new ServiceError('INVALID_ARGUMENT', `${field} must be >= 0`, field);
+  if (input > MAX_TTL) throw new ServiceError('INVALID_ARGUMENT', `${field} must be <= ${MAX_TTL}`, field);
   return input;
 }
 

@@ -30,9 +30,9 @@ export async function createToken(ctx: ServiceContext, principal: Principal | nu
     zones = [...new Set(input.zones.map((z, i) => parseZoneName(z, `zones[${i}]`).text))];
   }
   const ttl = input.ttlSeconds;
-  if (ttl !== undefined && (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 1)) {
-    throw new ServiceError('INVALID_ARGUMENT', `token lifetime ${String(ttl)} is not a whole number of seconds above 0`, 'ttlSeconds');
-  }
+  // The words of REST's schema for the same check, which a gRPC caller (uint32) reaches here.
+  if (ttl !== undefined && (typeof ttl !== 'number' || !Number.isInteger(ttl))) throw new ServiceError('INVALID_ARGUMENT', 'ttlSeconds must be integer', 'ttlSeconds');
+  if (ttl !== undefined && ttl < 1) throw new ServiceError('INVALID_ARGUMENT', 'ttlSeconds must be >= 1', 'ttlSeconds');
   const now = ctx.now();
   const created = await adminCall(() => tokens.create({ name: input.name, role: input.role, zones, ...(ttl === undefined ? {} : { ttlSeconds: ttl }) }, now));
   const scope = zones === null ? 'every zone' : `zones ${zones.join(' ')}`;

@@ -33,11 +33,9 @@ export const INTERNAL_MESSAGE = 'internal error';
 export function toConnectError(err: unknown): ConnectError | null {
   if (err instanceof ConnectError) return err;
   if (err instanceof ServiceError) return coded(err.code, err.message, err.field ?? '', err);
-  if (err instanceof AuthError) {
-    // The words REST uses for the same failure (api/rest/rest-error.ts).
-    const message = err.code === 'UNAVAILABLE' ? `the identity provider is unreachable: ${err.message}` : err.message;
-    return coded(err.code, message, '', err);
-  }
+  // The auth layer's words as they are, as REST sends them: its UNAVAILABLE messages
+  // already say what failed ("identity provider unreachable at <url>: <reason>").
+  if (err instanceof AuthError) return coded(err.code, err.message, '', err);
   return null;
 }
 

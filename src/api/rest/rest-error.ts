@@ -59,7 +59,8 @@ export function restErrorFor(err: unknown): RestError | null {
   if (err instanceof ServiceError) return restError(err.code, err.message, err.field ?? null);
   if (err instanceof AuthError) {
     if (err.code === 'UNAVAILABLE') {
-      return restError('UNAVAILABLE', `the identity provider is unreachable: ${err.message}`, null, IDENTITY_PROVIDER_STATUS);
+      // The auth layer's words already say it: "identity provider unreachable at <url>: <reason>".
+      return restError('UNAVAILABLE', err.message, null, IDENTITY_PROVIDER_STATUS);
     }
     return restError(err.code, err.message);
   }
