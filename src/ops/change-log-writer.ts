@@ -14,6 +14,7 @@
 import {
   ChangeCapture, ChangeLogFile, capturedChangeLine, committedIn, restoreLine, type ChangeLogMark, type LoggedRestore, type StagedCopy, type Store,
 } from '../store/index.js';
+import { statSync } from 'node:fs';
 import type { Logger } from '../log/index.js';
 import type { BackupSettings } from './backup-layout.js';
 
@@ -45,7 +46,8 @@ export function createChangeLogWriter(store: Store, settings: BackupSettings, lo
   let file: ChangeLogFile;
   try {
     file = new ChangeLogFile(settings.journalDir, { maxFileBytes: settings.journalFileBytes, keepFiles: settings.journalKeep });
-    const { cut, doubtful } = file.dropUncommitted(committedIn(store));
+    // A process that died mid-COMMIT leaves frames in the WAL; a database copied in by hand (or stopped cleanly) has none.
+    const { cut, doubtful } = walHasFrames(store.path) ? file.dropUncommitted(committedIn(store)) : { cut: 0, doubtful: 0 };
     if (cut > 0) log.warn({ file: file.currentFile, lines: cut }, 'change log: cut the last batch, which the database does not have (a stop before its commit; never acknowledged)');
     if (doubtful > 0) {
       log.warn({ file: file.currentFile, lines: doubtful },
@@ -127,4 +129,13 @@ export function createChangeLogWriter(store: Store, settings: BackupSettings, lo
       file.close();
     },
   };
+}
+
+/** True when the database's WAL file holds frames (serve stops with it emptied; a crash leaves them). */
+function walHasFrames(databasePath: string): boolean {
+  try {
+    return statSync(`${databasePath}-wal`).size > 0;
+  } catch {
+    return false;
+  }
 }
