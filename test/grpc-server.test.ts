@@ -45,7 +45,7 @@ const service: InvokeService = {
         nextPageToken: 'next',
       }),
       getZone: () => { throw new ServiceError('NOT_FOUND', 'zone "missing." not found', 'zone'); },
-      replaceRRset: () => { throw new ServiceError('INVALID_ARGUMENT', 'ttl 4294967295 is not an integer from 0 to 2147483647', 'ttl'); },
+      replaceRRset: () => { throw new ServiceError('INVALID_ARGUMENT', 'ttl must be <= 2147483647', 'ttl'); },
       createToken: () => ({
         token: {
           id: 'abc', name: 'ci', role: 'editor', zones: ['example.com.'], createdAt: 't0',
@@ -184,7 +184,7 @@ describe('gRPC over HTTP/2 TLS', () => {
     try {
       const err = await failure(client.records.replaceRRset({ zone: 'example.com.', name: 'www', type: 'A', ttl: 4294967295, records: ['192.0.2.1'] }));
       assert.equal(err.code, Code.InvalidArgument);
-      assert.equal(err.rawMessage, 'ttl 4294967295 is not an integer from 0 to 2147483647');
+      assert.equal(err.rawMessage, 'ttl must be <= 2147483647');
       assert.deepEqual(grpcErrorDetail(err), { code: 'INVALID_ARGUMENT', field: 'ttl' });
       assert.equal(err.metadata.get(FIELD_TRAILER), 'ttl');
       const notFound = await failure(client.zones.getZone({ zone: 'missing.' }));
