@@ -135,8 +135,7 @@ async function main(): Promise<void> {
       label: 'forwarded: engine cache probe (miss) + respondFromRequest',
       fn: (i) => {
         const req = fwdRequests[i % NAMES]!;
-        const key = engineProbe.keyOf(req, 'udp');
-        if (key !== null && engineProbe.get(key, req, true, () => 0) !== null) return 'unexpected';
+        if (engineProbe.probe(req, 'udp') && engineProbe.get(req, true, () => 0) !== null) return 'unexpected';
         return forwarder.respondFromRequest(req, ctx, now);
       },
     },

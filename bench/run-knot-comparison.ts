@@ -2,10 +2,13 @@
 // file, each server pinned to CPU 0 and dnsperf to CPU 1, one server at a time.
 // Not part of the test suite. Usage:
 //   node dist/bench/run-knot-comparison.js [--names 10000] [--names 1000000]
-//     [--duration 10] [--warmup 3] [--repeat 3] [--outstanding 200] [--servers knot,mcns]
+//     [--duration 10] [--warmup 3] [--repeat 3] [--outstanding 200] [--servers knot,mcns[,echo]]
+// `echo` adds bench/udp-echo-server.ts, a bare Node UDP socket answering one fixed
+// answer: the floor of any server on Node's dgram, measured in the same rounds.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import dnsPacket from 'dns-packet';
 import { BENCH_ORIGIN, QUERY_MIX, writeBenchQueries, writeBenchZone } from './bench-zone.js';
 import { runDnsperf, type DnsperfResult } from './dnsperf-run.js';
@@ -14,9 +17,10 @@ import { startKnot } from '../test/differential/knot-server.js';
 import { startMcns } from '../test/differential/launch-mcns.js';
 import { freePort } from '../test/helpers/free-port.js';
 import { exchangeUdp, type ServerAddress } from '../test/differential/dns-exchange.js';
-import type { ServerProcess } from '../test/differential/server-process.js';
+import { ServerProcess } from '../test/differential/server-process.js';
 
-type ServerName = 'knot' | 'mcns';
+type ServerName = 'knot' | 'mcns' | 'echo';
+const SERVER_NAMES: readonly string[] = ['knot', 'mcns', 'echo'];
 
 interface Options {
   readonly names: readonly number[];
@@ -69,7 +73,7 @@ function parseOptions(argv: readonly string[]): Options {
     else if (flag === '--outstanding' && Number.isInteger(number) && number > 0 && number <= 10000) outstanding = number;
     else if (flag === '--queries' && Number.isInteger(number) && number >= 1000 && number <= 10000000) queryLines = number;
     else if (flag === '--repeat' && Number.isInteger(number) && number >= 1 && number <= 20) repeat = number;
-    else if (flag === '--servers') servers = value.split(',').filter((s): s is ServerName => s === 'knot' || s === 'mcns');
+    else if (flag === '--servers') servers = value.split(',').filter((s): s is ServerName => SERVER_NAMES.includes(s));
     else throw new Error(`bad option ${flag} ${value}`);
   }
   return { names: names.length > 0 ? names : [10000], duration, warmup, outstanding, servers, queryLines, repeat };
@@ -104,7 +108,7 @@ async function startServer(server: ServerName, zoneFile: string): Promise<Starte
   const timeoutMs = 300000;
   const started = server === 'knot'
     ? { ...(await startKnot(zones, port, { timeoutMs, pinCpu: SERVER_CPU })), importMs: null }
-    : await startMcns(zones, port, { timeoutMs, pinCpu: SERVER_CPU });
+    : server === 'echo' ? await startEcho(port) : await startMcns(zones, port, { timeoutMs, pinCpu: SERVER_CPU });
   running.add(started);
   return {
     server,
@@ -118,6 +122,16 @@ async function startServer(server: ServerName, zoneFile: string): Promise<Starte
       running.delete(started);
     },
   };
+}
+
+/** The bare Node UDP echo (the floor), pinned like the others; it answers every query with one fixed answer. */
+async function startEcho(port: number): Promise<{ address: ServerAddress; process: ServerProcess; readyMs: number; importMs: null; stop(): Promise<void> }> {
+  const script = join(dirname(fileURLToPath(import.meta.url)), 'udp-echo-server.js');
+  const child = await ServerProcess.spawn('echo', 'taskset', ['-c', String(SERVER_CPU), process.execPath, script, String(port), 'literal']);
+  const address = { host: '127.0.0.1', port };
+  const probe = Buffer.from(dnsPacket.encode({ type: 'query', id: 1, questions: [{ type: 'A', name: `h0.${BENCH_ORIGIN}` }] }));
+  const readyMs = await child.waitForAnswer(address, probe, 10_000);
+  return { address, process: child, readyMs, importMs: null, stop: () => child.stop() };
 }
 
 /** One measured dnsperf run against a started server. */
@@ -227,6 +241,13 @@ function printTargets(results: readonly Measurement[]): void {
   for (const r of mcns) {
     console.log(`  ${r.names} names: QPS ${fixed(r.perf!.qps, 0)} (>= 100000: ${r.perf!.qps >= 100000 ? 'met' : 'NOT met'}), ` +
       `CPU ${fixed(r.cpuMicrosPerQuery, 2)} µs/query (<= 10: ${r.cpuMicrosPerQuery <= 10 ? 'met' : 'NOT met'})`);
+  }
+  for (const r of mcns) {
+    const echo = results.find((e) => e.server === 'echo' && e.names === r.names && e.perf !== null);
+    if (echo !== undefined) {
+      console.log(`  ${r.names} names: mcns ${fixed(r.cpuMicrosPerQuery, 2)} µs/query against the bare Node UDP echo's ${fixed(echo.cpuMicrosPerQuery, 2)} ` +
+        `(the floor on this machine now): ${fixed(r.cpuMicrosPerQuery - echo.cpuMicrosPerQuery, 2)} µs of DNS work per query`);
+    }
   }
   const big = mcns.find((r) => r.names === 1000000);
   if (big !== undefined) {

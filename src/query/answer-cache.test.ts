@@ -148,13 +148,43 @@ test('stays within its bounds by starting over, and keeps answering', () => {
   const cache = new AnswerCache(1 << 20, 1232);
   const response = new Uint8Array(300);
   for (let i = 0; i < 20_000; i++) {
-    const key = `key${i}`;
-    response[0] = i & 0xff;
-    cache.set(key, response);
+    const req = request(`h${i}.example.com.`, RRType.A, { id: i & 0xffff });
+    assert.equal(cache.probe(req, 'udp'), true);
+    response[300 - 1] = i & 0xff;
+    cache.set(response);
     assert.ok(cache.size <= 8192);
-    const got = cache.get(key, new Uint8Array(12).fill(i & 0xff), false, () => 0) as Uint8Array;
+    assert.equal(cache.probe(req, 'udp'), true);
+    const got = cache.get(req, false, () => 0) as Uint8Array;
     assert.equal(got.length, 300);
-    assert.equal(got[0], i & 0xff);
+    assert.equal((got[0]! << 8) | got[1]!, i & 0xffff, 'the request\'s ID');
+    assert.equal(got[299], i & 0xff, 'its own response');
   }
   assert.ok(cache.size > 0);
+});
+
+test('many keys in one table: each finds its own entry, a missing one misses, and a key set twice keeps the newer response', () => {
+  const cache = new AnswerCache(16 << 20, 1232);
+  const n = 50_000;
+  for (let i = 0; i < n; i++) {
+    assert.equal(cache.probe(request(`n${i}.example.com.`, RRType.A), 'udp'), true);
+    cache.set(new Uint8Array([0, 0, 0x81, 0, i >>> 16, (i >>> 8) & 0xff, i & 0xff]));
+  }
+  assert.equal(cache.size, n);
+  for (let i = 0; i < n; i += 7) {
+    cache.probe(request(`n${i}.example.com.`, RRType.A), 'udp');
+    const got = cache.get(request(`n${i}.example.com.`, RRType.A), false, () => 0)!;
+    assert.equal((got[4]! << 16) | (got[5]! << 8) | got[6]!, i);
+  }
+  cache.probe(request('absent.example.com.', RRType.A), 'udp');
+  assert.equal(cache.get(request('absent.example.com.', RRType.A), false, () => 0), null);
+  const again = request('n5.example.com.', RRType.A);
+  cache.probe(again, 'udp');
+  cache.set(new Uint8Array([0, 0, 0x81, 0, 9, 9, 9]));
+  assert.equal(cache.size, n, 'the same key again replaces, it does not add');
+  cache.probe(again, 'udp');
+  assert.deepEqual([...cache.get(again, false, () => 0)!.subarray(4)], [9, 9, 9]);
+  cache.clear();
+  assert.equal(cache.size, 0);
+  cache.probe(again, 'udp');
+  assert.equal(cache.get(again, false, () => 0), null, 'cleared');
 });

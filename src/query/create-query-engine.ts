@@ -101,13 +101,14 @@ class Engine implements AuthoritativeEngine {
       // set per client on the way out, so cached responses stay client-neutral.
       const ra = forward !== null && forward.isRecursionAllowed(ctx.remoteAddress);
       const cache = this.#cache;
-      const key = cache === null ? null : cache.keyOf(request, ctx.transport);
-      if (key !== null) {
-        cache!.sync(this.#env.zones.generation + (forward === null ? 0 : forward.generation));
-        const hit = cache!.get(key, request, ra, this.#seconds);
+      // The cache reads the request's key once; get, set and setForwarded below use it.
+      const cacheable = cache !== null && cache.probe(request, ctx.transport);
+      if (cacheable) {
+        cache.sync(this.#env.zones.generation + (forward === null ? 0 : forward.generation));
+        const hit = cache.get(request, ra, this.#seconds);
         if (hit !== null) {
           stats.cacheHits++;
-          if (cache!.lastHitForwarded) {
+          if (cache.lastHitForwarded) {
             stats.forwardCacheHits++;
             forward!.noteCacheHit();
           }
@@ -121,7 +122,7 @@ class Engine implements AuthoritativeEngine {
           stats.forwardCacheHits++;
           // Fresh by construction (the forwarder's byte path serves nothing stale): kept
           // here too, so the next asker of this question takes one probe.
-          if (key !== null) this.#keepForwarded(key, cached, cache!.generation);
+          if (cacheable) this.#keepForwarded(null, cached, cache.generation);
           return cached;
         }
       }
@@ -133,8 +134,10 @@ class Engine implements AuthoritativeEngine {
       }
       if (reply instanceof Promise) {
         stats.forwarded++;
-        // Both generations only go up, so their sum moves whenever either does.
+        // Both generations only go up, so their sum moves whenever either does. The key
+        // is kept as text: other queries take the cache's current key meanwhile.
         const generation = cache === null ? 0 : cache.generation;
+        const key = cacheable ? cache.keyOf(request, ctx.transport) : null;
         return reply.then((forwarded) => {
           const bytes = forwarded.bytes;
           if (bytes === null) return null;
@@ -148,7 +151,7 @@ class Engine implements AuthoritativeEngine {
         });
       }
       // The cache copies the bytes, so setting RA afterwards touches only this reply.
-      if (key !== null && handled.cacheable) cache!.set(key, reply);
+      if (cacheable && handled.cacheable) cache.set(reply);
       return ra ? withRa(reply) : reply;
     } catch (err) {
       stats.internalErrors++;
@@ -157,8 +160,8 @@ class Engine implements AuthoritativeEngine {
     }
   }
 
-  /** Keeps a fresh forwarded reply in the answer cache (ADR 0003) unless it was cut short (TC). */
-  #keepForwarded(key: string, reply: Uint8Array, generation: number): void {
+  /** Keeps a fresh forwarded reply in the answer cache (ADR 0003) unless it was cut short (TC); `key` null: the current key. */
+  #keepForwarded(key: string | null, reply: Uint8Array, generation: number): void {
     if ((reply[2]! & 0x02) !== 0) return;
     const ttls = ttlFieldsOf(reply);
     if (ttls !== null) this.#cache!.setForwarded(key, reply, ttls, this.#seconds(), generation);
