@@ -55,6 +55,8 @@ const FORWARDED_HEADER = 16;
 const ENTRY_HEAD = 3;
 const KIND_AUTHORITATIVE = 0;
 const KIND_FORWARDED = 1;
+/** Integers per slot of the index: epoch, hash, position. */
+const SLOT_INTS = 3;
 /** FNV-1a, 32 bits. */
 const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;
@@ -66,10 +68,12 @@ const FNV_PRIME = 0x01000193;
  * and starts over (cheaper than per-entry LRU, and the hot set refills in a moment).
  */
 export class AnswerCache {
-  /** Per slot: the slab position of its entry; valid only while `#epochs[slot]` is `#epoch`. */
-  readonly #slots: Int32Array;
-  readonly #hashes: Int32Array;
-  readonly #epochs: Uint16Array;
+  /**
+   * Three integers per slot, side by side so a probe reads one cache line: the
+   * epoch it was filled in (the slot is empty unless that is `#epoch`), the key's
+   * hash, and the slab position of the entry.
+   */
+  readonly #table: Int32Array;
   readonly #mask: number;
   #epoch = 1;
   #count = 0;
@@ -95,9 +99,7 @@ export class AnswerCache {
     this.#maxUdpSize = maxUdpSize;
     // At most half the slots in use, so probes stay short.
     const slots = 2 ** Math.ceil(Math.log2(this.#maxEntries * 2));
-    this.#slots = new Int32Array(slots);
-    this.#hashes = new Int32Array(slots);
-    this.#epochs = new Uint16Array(slots);
+    this.#table = new Int32Array(slots * SLOT_INTS);
     this.#mask = slots - 1;
   }
 
@@ -122,8 +124,8 @@ export class AnswerCache {
   /** Drops every entry (the slabs are kept for reuse): a new epoch, so no slot is valid. */
   clear(): void {
     this.#epoch++;
-    if (this.#epoch > 0xffff) {
-      this.#epochs.fill(0);
+    if (this.#epoch > 0x7fffffff) {
+      this.#table.fill(0);
       this.#epoch = 1;
     }
     this.#count = 0;
@@ -238,10 +240,12 @@ export class AnswerCache {
     const n = this.#keyLength;
     const key = this.#key;
     const epoch = this.#epoch;
+    const table = this.#table;
     for (let slot = hash & this.#mask; ; slot = (slot + 1) & this.#mask) {
-      if (this.#epochs[slot] !== epoch) return -slot - 1;
-      if (this.#hashes[slot] !== hash) continue;
-      const position = this.#slots[slot]!;
+      const base = slot * SLOT_INTS;
+      if (table[base] !== epoch) return -slot - 1;
+      if (table[base + 1] !== hash) continue;
+      const position = table[base + 2]!;
       const slab = this.#slabs[position >>> SLAB_BITS]!;
       const at = position & OFFSET_MASK;
       if (((slab[at + 1]! << 8) | slab[at + 2]!) !== n) continue;
@@ -267,7 +271,7 @@ export class AnswerCache {
   get(request: Uint8Array, recursionAllowed: boolean, clock: () => number): Uint8Array | null {
     const slot = this.#find();
     if (slot < 0) return null;
-    const position = this.#slots[slot]!;
+    const position = this.#table[slot * SLOT_INTS + 2]!;
     const slab = this.#slabs[position >>> SLAB_BITS]!;
     let at = (position & OFFSET_MASK) + ENTRY_HEAD + this.#keyLength;
     const forwarded = slab[position & OFFSET_MASK] === KIND_FORWARDED;
@@ -342,13 +346,13 @@ export class AnswerCache {
   /** Points the current key's slot at the entry written at `at` in the current slab (a new slot, or the old entry's). */
   #index(at: number): void {
     const found = this.#find();
-    const slot = found >= 0 ? found : -found - 1;
+    const base = (found >= 0 ? found : -found - 1) * SLOT_INTS;
     if (found < 0) {
-      this.#epochs[slot] = this.#epoch;
-      this.#hashes[slot] = this.#keyHash;
+      this.#table[base] = this.#epoch;
+      this.#table[base + 1] = this.#keyHash;
       this.#count++;
     }
-    this.#slots[slot] = (this.#slab << SLAB_BITS) | at;
+    this.#table[base + 2] = (this.#slab << SLAB_BITS) | at;
   }
 
   /** Room for `need` bytes in the current slab (a new one when it is full; all cleared when out of slabs or entries). */
