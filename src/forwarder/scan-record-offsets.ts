@@ -2,6 +2,7 @@
 // record's TTL lives and where the additional section starts. A cache hit then
 // rewrites TTLs in place at these offsets (and can drop the additional section to
 // fit a small client) without decoding anything.
+import { skipEncodedName } from '../wire/index.js';
 
 /** Byte positions inside one encoded response. */
 export interface RecordOffsets {
@@ -11,19 +12,6 @@ export interface RecordOffsets {
   readonly questionEnd: number;
   /** Offset where the additional section begins (the message length when it is empty). */
   readonly additionalStart: number;
-}
-
-/** Skips a possibly compressed name; returns the offset after it, or -1 when it runs off the end. */
-function skipName(buf: Uint8Array, pos: number): number {
-  for (let guard = 0; guard < 128; guard++) {
-    if (pos >= buf.length) return -1;
-    const b = buf[pos]!;
-    if (b === 0) return pos + 1;
-    if ((b & 0xc0) === 0xc0) return pos + 2 <= buf.length ? pos + 2 : -1;
-    if ((b & 0xc0) !== 0) return -1;
-    pos += b + 1;
-  }
-  return -1;
 }
 
 /**
@@ -38,7 +26,7 @@ export function scanRecordOffsets(buf: Uint8Array): RecordOffsets | null {
   const ar = (buf[10]! << 8) | buf[11]!;
   let pos = 12;
   for (let i = 0; i < qd; i++) {
-    pos = skipName(buf, pos);
+    pos = skipEncodedName(buf, pos);
     if (pos < 0 || pos + 4 > buf.length) return null;
     pos += 4;
   }
@@ -47,7 +35,7 @@ export function scanRecordOffsets(buf: Uint8Array): RecordOffsets | null {
   let additionalStart = buf.length;
   for (let i = 0; i < an + ns + ar; i++) {
     if (i === an + ns) additionalStart = pos;
-    pos = skipName(buf, pos);
+    pos = skipEncodedName(buf, pos);
     if (pos < 0 || pos + 10 > buf.length) return null;
     ttls[i] = pos + 4;
     const rdlength = (buf[pos + 8]! << 8) | buf[pos + 9]!;

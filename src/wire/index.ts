@@ -6,4 +6,4 @@ export * from './rdata.js';
 export * from './edns.js';
 export { latin1Slice, readName } from './read-name.js';
 export * from './zone-file/index.js';
-export { ttlFieldsOf, type TtlFields } from './ttl-fields.js';
+export { skipEncodedName, ttlFieldsOf, type TtlFields } from './ttl-fields.js';

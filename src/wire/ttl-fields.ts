@@ -12,8 +12,11 @@ export interface TtlFields {
 
 const TYPE_OPT = 41;
 
-/** Skips a name that may end in a compression pointer; -1 when it runs off the end or is not a name. */
-function skipName(buf: Uint8Array, pos: number): number {
+/**
+ * The offset after the encoded name at `pos` (which may end in a compression
+ * pointer, not followed); -1 when it runs off the end or is not a name.
+ */
+export function skipEncodedName(buf: Uint8Array, pos: number): number {
   for (let labels = 0; labels < 128; labels++) {
     if (pos >= buf.length) return -1;
     const len = buf[pos]!;
@@ -35,14 +38,14 @@ export function ttlFieldsOf(message: Uint8Array): TtlFields | null {
   const records = ((message[6]! << 8) | message[7]!) + ((message[8]! << 8) | message[9]!) + ((message[10]! << 8) | message[11]!);
   let pos = 12;
   for (let i = 0; i < questions; i++) {
-    pos = skipName(message, pos);
+    pos = skipEncodedName(message, pos);
     if (pos < 0 || pos + 4 > message.length) return null;
     pos += 4;
   }
   const offsets: number[] = [];
   let minTtl = 0xffffffff;
   for (let i = 0; i < records; i++) {
-    pos = skipName(message, pos);
+    pos = skipEncodedName(message, pos);
     if (pos < 0 || pos + 10 > message.length) return null;
     const type = (message[pos]! << 8) | message[pos + 1]!;
     if (type !== TYPE_OPT) {
