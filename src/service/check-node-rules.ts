@@ -18,11 +18,17 @@ const CNAME_COMPANIONS: ReadonlySet<number> = new Set([RRType.RRSIG, RRType.NSEC
 export function checkNodeRules(draft: ZoneDraft, owner: Name, field: string, zone: string): void {
   const sets = draft.rrsetsAt(owner);
   const isApex = owner === draft.origin;
-  const text = sets.length > 0 ? nameToText(sets[0]!.name) : nameToText(owner);
   const fail = (message: string): never => {
     throw new ServiceError('INVALID_ARGUMENT', message, field);
   };
   const find = (type: number): RRset | undefined => sets.find((s) => s.type === type);
+  // Most owners own one RRset of an ordinary type and pass every rule below but the DNAME-above check.
+  if (sets.length === 1 && !isApex && !RULED_TYPES.has(sets[0]!.type)) {
+    checkNoDnameAbove(draft, owner, field);
+    return;
+  }
+  // The owner as named in errors: only made when one is thrown.
+  const shown = (): string => nameToText(sets.length > 0 ? sets[0]!.name : owner);
 
   const soa = find(RRType.SOA);
   if (isApex) {
@@ -32,7 +38,7 @@ export function checkNodeRules(draft: ZoneDraft, owner: Name, field: string, zon
     // RFC 1034 4.2.1: the apex owns the zone's NS RRset.
     if (find(RRType.NS) === undefined) fail(`the NS records at the apex of zone "${zone}" cannot all be deleted`);
   } else if (soa !== undefined) {
-    fail(`"${text}" cannot own an SOA record: only the apex of zone "${zone}" does`);
+    fail(`"${shown()}" cannot own an SOA record: only the apex of zone "${zone}" does`);
   }
 
   const cname = find(RRType.CNAME);
@@ -40,30 +46,39 @@ export function checkNodeRules(draft: ZoneDraft, owner: Name, field: string, zon
     if (isApex) fail(`the apex of zone "${zone}" cannot own a CNAME record (it owns SOA and NS)`);
     // RFC 2181 10.1: "If a CNAME RR is present at a node, no other data should be present".
     const other = sets.find((s) => s.type !== RRType.CNAME && !CNAME_COMPANIONS.has(s.type));
-    if (other !== undefined) fail(`"${text}" cannot own a CNAME record beside ${typeToText(other.type)} records (RFC 2181 10.1)`);
+    if (other !== undefined) fail(`"${shown()}" cannot own a CNAME record beside ${typeToText(other.type)} records (RFC 2181 10.1)`);
     // RFC 2181 10.1: "there should only be one CNAME RR at a node".
-    if (cname.rdatas.length > 1) fail(`"${text}" may own one CNAME record, not ${cname.rdatas.length}`);
+    if (cname.rdatas.length > 1) fail(`"${shown()}" may own one CNAME record, not ${cname.rdatas.length}`);
   }
 
   const dname = find(RRType.DNAME);
   if (dname !== undefined) {
     // RFC 6672 2.4: one DNAME RR per owner.
-    if (dname.rdatas.length > 1) fail(`"${text}" may own one DNAME record, not ${dname.rdatas.length}`);
+    if (dname.rdatas.length > 1) fail(`"${shown()}" may own one DNAME record, not ${dname.rdatas.length}`);
     // RFC 6672 2.3: below the apex, NS make a cut and the DNAME belongs at the child's apex.
-    if (!isApex && find(RRType.NS) !== undefined) fail(`"${text}" cannot own a DNAME record beside NS records below the apex`);
+    if (!isApex && find(RRType.NS) !== undefined) fail(`"${shown()}" cannot own a DNAME record beside NS records below the apex`);
     // RFC 6672 2.4: "Resource records MUST NOT exist at any subdomain of the owner of a DNAME RR."
-    if (draft.hasDataBelow(owner)) fail(`"${text}" cannot own a DNAME record: names below it own records (RFC 6672 2.4)`);
+    if (draft.hasDataBelow(owner)) fail(`"${shown()}" cannot own a DNAME record: names below it own records (RFC 6672 2.4)`);
   }
 
   // RFC 4592 4.2: a wildcard owning NS is a delegation nobody can follow usefully.
-  if (find(RRType.NS) !== undefined && nameIsWildcard(owner)) fail(`wildcard "${text}" cannot own NS records`);
+  if (find(RRType.NS) !== undefined && nameIsWildcard(owner)) fail(`wildcard "${shown()}" cannot own NS records`);
 
-  if (sets.length > 0 && !isApex) {
-    for (let ancestor = nameParent(owner); ancestor !== null; ancestor = nameParent(ancestor)) {
-      if (draft.get(ancestor, RRType.DNAME) !== null) {
-        fail(`"${text}" is below the DNAME at "${nameToText(ancestor)}"; no records may exist there (RFC 6672 2.4)`);
-      }
-      if (ancestor === draft.origin) break;
+  if (sets.length > 0 && !isApex) checkNoDnameAbove(draft, owner, field);
+}
+
+/** Types some rule above is about (a lone RRset of another type below the apex breaks none of them). */
+const RULED_TYPES: ReadonlySet<number> = new Set([RRType.SOA, RRType.CNAME, RRType.DNAME, RRType.NS]);
+
+/** RFC 6672 2.4: "Resource records MUST NOT exist at any subdomain of the owner of a DNAME RR." `owner` owns data and is below the apex. */
+function checkNoDnameAbove(draft: ZoneDraft, owner: Name, field: string): void {
+  for (let ancestor = nameParent(owner); ancestor !== null; ancestor = nameParent(ancestor)) {
+    if (draft.get(ancestor, RRType.DNAME) !== null) {
+      const sets = draft.rrsetsAt(owner);
+      const text = nameToText(sets[0]?.name ?? owner);
+      throw new ServiceError('INVALID_ARGUMENT',
+        `"${text}" is below the DNAME at "${nameToText(ancestor)}"; no records may exist there (RFC 6672 2.4)`, field);
     }
+    if (ancestor === draft.origin) break;
   }
 }

@@ -400,6 +400,11 @@ function editedRRset(edit: RRsetEdit, current: RRset | null, zone: string): RRse
 /** `existing` followed by each of `more` not already there (RFC 2181 5: duplicate records are one record). */
 function distinct(existing: readonly Uint8Array[], more: readonly Uint8Array[]): Uint8Array[] {
   const out = existing.slice();
+  if (existing.length + more.length <= SMALL_SET) {
+    // A few records (the common case): compared byte by byte, no key strings.
+    for (const rdata of more) if (!out.some((kept) => sameBytes(kept, rdata))) out.push(rdata);
+    return out;
+  }
   const seen = new Set(existing.map(bytesKey));
   for (const rdata of more) {
     const key = bytesKey(rdata);
@@ -559,6 +564,17 @@ function recordOf(set: RRset, rdata: Uint8Array): RecordData {
 
 function recordsOf(set: RRset): RecordData[] {
   return set.rdatas.map((rdata) => recordOf(set, rdata));
+}
+
+/** Up to this many records, RDATA is compared pairwise instead of through a Set of key strings. */
+const SMALL_SET = 8;
+
+/** True when two RDATA hold the same bytes. */
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  const n = a.length;
+  if (n !== b.length) return false;
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** RDATA as a string key (byte equality; names inside compare as given, as buildZoneSnapshot does). */

@@ -12,11 +12,30 @@ export interface Changeset {
 
 type StoredRecord = [name: string, type: number, ttl: number, rdata: string];
 
-/** The journal's JSON: {"deleted":[[name,type,ttl,base64],...],"added":[...]}; readable with sqlite3 and jq. */
+/**
+ * The journal's JSON: {"deleted":[[name,type,ttl,base64],...],"added":[...]}; readable with sqlite3 and jq.
+ * Written by hand (the same text JSON.stringify gives): a batch of 1,000 records
+ * was 2,000 arrays built and walked again; consecutive records of one RRset share
+ * their owner's text.
+ */
 export function encodeChangeset(changeset: Changeset): string {
-  const encode = (r: RecordData): StoredRecord =>
-    [nameToText(r.name), r.type, r.ttl, Buffer.from(r.rdata.buffer, r.rdata.byteOffset, r.rdata.byteLength).toString('base64')];
-  return JSON.stringify({ deleted: changeset.deleted.map(encode), added: changeset.added.map(encode) });
+  const names = { name: null as RecordData['name'] | null, json: '' };
+  return `{"deleted":${encodeRecords(changeset.deleted, names)},"added":${encodeRecords(changeset.added, names)}}`;
+}
+
+function encodeRecords(records: readonly RecordData[], last: { name: RecordData['name'] | null; json: string }): string {
+  let out = '[';
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
+    if (r.name !== last.name) {
+      last.name = r.name;
+      last.json = JSON.stringify(nameToText(r.name));
+    }
+    const rdata = Buffer.from(r.rdata.buffer, r.rdata.byteOffset, r.rdata.byteLength).toString('base64');
+    // Base64 needs no escaping in JSON; type and TTL are integers.
+    out += `${i === 0 ? '' : ','}[${last.json},${r.type},${r.ttl},"${rdata}"]`;
+  }
+  return `${out}]`;
 }
 
 /** Reads a journal changeset written by encodeChangeset. */

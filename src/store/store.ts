@@ -196,7 +196,14 @@ export class Store {
     this.#auditPage = db.prepare(`SELECT ${auditColumns} FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?`);
     this.#auditPageOfZone = db.prepare(`SELECT ${auditColumns} FROM audit_log WHERE zone = ? AND id < ? ORDER BY id DESC LIMIT ?`);
     this.#writer = new ZoneWriteTransaction(db);
-    this.#transaction = db.transaction((fn: (tx: ZoneWriteTransaction) => unknown) => fn(this.#writer));
+    this.#transaction = db.transaction((fn: (tx: ZoneWriteTransaction) => unknown) => {
+      const writer = this.#writer;
+      writer.discard();
+      const result = fn(writer);
+      // Records the writer still holds are part of this transaction: written before the COMMIT (and before the follower's copy).
+      writer.flush();
+      return result;
+    });
   }
 
   /** The schema version of the open database (always the newest this build knows). */
