@@ -53,6 +53,11 @@ export function parseRecords(input: unknown, type: number, zone: ZoneName, field
     const text: unknown = input[i];
     const at = `${field}[${i}]`;
     if (typeof text !== 'string') throw new ServiceError('INVALID_ARGUMENT', `${at} must be RDATA text`, at);
+    const quad = type === RRType.A ? plainDottedQuad(text) : null;
+    if (quad !== null) {
+      out.push(quad);
+      continue;
+    }
     try {
       out.push(rdataFromText(type, tokenizeRdata(text), zone.origin));
     } catch (err) {
@@ -63,6 +68,35 @@ export function parseRecords(input: unknown, type: number, zone: ZoneName, field
     }
   }
   return out;
+}
+
+/**
+ * The 4 bytes of `text` when it is nothing but a dotted quad of 1-3 digit
+ * numbers up to 255 (the A record of nearly every request), else null: such text
+ * is one token, and the zone-file path (tokenizeRdata, rdataFromText) gives these
+ * same bytes for it. Anything else, valid or not, takes that path and its errors.
+ */
+function plainDottedQuad(text: string): Uint8Array | null {
+  const n = text.length;
+  if (n < 7 || n > 15) return null;
+  const bytes = new Uint8Array(4);
+  let part = 0;
+  let value = 0;
+  let digits = 0;
+  for (let i = 0; i <= n; i++) {
+    const code = i === n ? 0x2e : text.charCodeAt(i);
+    if (code === 0x2e) {
+      if (digits === 0 || value > 255 || part === 4) return null;
+      bytes[part++] = value;
+      value = 0;
+      digits = 0;
+      continue;
+    }
+    const digit = code - 0x30;
+    if (digit < 0 || digit > 9 || ++digits > 3) return null;
+    value = value * 10 + digit;
+  }
+  return part === 4 ? bytes : null;
 }
 
 /** The parts of an RRset change as plain fields. */

@@ -24,3 +24,14 @@ test('owners with quotes, backslashes and odd bytes are escaped as JSON escapes 
   assert.deepEqual(decodeChangeset(json).added.map((r) => nameToText(r.name)), odd.map((r) => nameToText(r.name)));
   assert.equal(encodeChangeset({ deleted: [], added: [] }), '{"deleted":[],"added":[]}');
 });
+
+test('RDATA of every length up to 64 bytes, and views into larger buffers, encode as Buffer encodes them', () => {
+  const backing = new Uint8Array(200).map((_, i) => (i * 37 + 11) & 255);
+  for (let length = 0; length <= 64; length++) {
+    for (const offset of [0, 3]) {
+      const rdata = backing.subarray(offset, offset + length);
+      const json = encodeChangeset({ deleted: [], added: [{ name: nameFromText('x.'), type: 1, ttl: 1, rdata }] });
+      assert.equal(json, `{"deleted":[],"added":[["x.",1,1,"${Buffer.from(rdata).toString('base64')}"]]}`, `length ${length}, offset ${offset}`);
+    }
+  }
+});

@@ -31,11 +31,33 @@ function encodeRecords(records: readonly RecordData[], last: { name: RecordData[
       last.name = r.name;
       last.json = JSON.stringify(nameToText(r.name));
     }
-    const rdata = Buffer.from(r.rdata.buffer, r.rdata.byteOffset, r.rdata.byteLength).toString('base64');
+    const rdata = base64Of(r.rdata);
     // Base64 needs no escaping in JSON; type and TTL are integers.
     out += `${i === 0 ? '' : ','}[${last.json},${r.type},${r.ttl},"${rdata}"]`;
   }
   return `${out}]`;
+}
+
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** Standard base64 with padding (RFC 4648 4), as Buffer writes it; short RDATA without a Buffer view. */
+function base64Of(bytes: Uint8Array): string {
+  const n = bytes.length;
+  if (n > 48) return Buffer.from(bytes.buffer, bytes.byteOffset, n).toString('base64');
+  let out = '';
+  let i = 0;
+  for (; i + 2 < n; i += 3) {
+    const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    out += BASE64[v >> 18]! + BASE64[(v >> 12) & 63]! + BASE64[(v >> 6) & 63]! + BASE64[v & 63]!;
+  }
+  if (i + 1 === n) {
+    const v = bytes[i]! << 16;
+    out += `${BASE64[v >> 18]!}${BASE64[(v >> 12) & 63]!}==`;
+  } else if (i + 2 === n) {
+    const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
+    out += `${BASE64[v >> 18]!}${BASE64[(v >> 12) & 63]!}${BASE64[(v >> 6) & 63]!}=`;
+  }
+  return out;
 }
 
 /** Reads a journal changeset written by encodeChangeset. */

@@ -84,3 +84,17 @@ test('a record that breaks a constraint fails its whole write', () => {
     assert.equal(store.write((tx) => tx.zone('bad.test.'))?.serial, 1);
   });
 });
+
+test('RDATA given as a view into a larger buffer is stored as the view\'s bytes only', () => {
+  withStore((store) => {
+    const backing = new Uint8Array([9, 9, 192, 0, 2, 7, 9, 9]);
+    const id = store.write((tx) => {
+      const zoneId = tx.insertZone('view.test.', 1, TIME);
+      tx.insertRecord(zoneId, 'a.view.test.', 1, 300, backing.subarray(2, 6));
+      tx.insertRecord(zoneId, 'b.view.test.', 1, 300, backing.subarray(2, 6));
+      tx.replaceRecord(zoneId, 'b.view.test.', 1, backing.subarray(2, 6), backing.subarray(1, 5), 60);
+      return zoneId;
+    });
+    assert.deepEqual(rows(store, id).map((r) => [...r.rdata]), [[192, 0, 2, 7], [9, 192, 0, 2]]);
+  });
+});

@@ -58,6 +58,8 @@ export class ZoneWriteTransaction {
   readonly #insertJournal: Statement;
   readonly #insertAudit: Statement;
   readonly #deleteAllRecords: Statement;
+  // RDATA is bound as given: better-sqlite3 binds any Uint8Array (a view's offset
+  // and length respected) as a BLOB, so no Buffer view is made per record.
   /** INSERT of INSERT_CHUNK_ROWS >> k rows at index k, prepared when first needed. */
   readonly #insertRecords: (Statement | undefined)[] = [];
   readonly #db: Db;
@@ -121,7 +123,7 @@ export class ZoneWriteTransaction {
   /** Deletes the records of one RRset with exactly this RDATA. */
   deleteRecord(zoneId: number, owner: string, type: number, rdata: Uint8Array): void {
     this.flush();
-    this.#deleteRecord.run(zoneId, owner, type, asBuffer(rdata));
+    this.#deleteRecord.run(zoneId, owner, type, rdata);
   }
 
   /** Deletes every record of a zone, keeping the zone row. */
@@ -132,7 +134,7 @@ export class ZoneWriteTransaction {
 
   /** Adds one record. */
   insertRecord(zoneId: number, owner: string, type: number, ttl: number, rdata: Uint8Array): void {
-    this.#held.push(zoneId, owner, type, ttl, asBuffer(rdata));
+    this.#held.push(zoneId, owner, type, ttl, rdata);
   }
 
   /** Writes the records held by insertRecord (Store.write calls this before COMMIT; every other statement first). */
@@ -168,7 +170,7 @@ export class ZoneWriteTransaction {
    */
   replaceRecord(zoneId: number, owner: string, type: number, from: Uint8Array, to: Uint8Array, ttl: number): void {
     this.flush();
-    this.#replaceRecord.run(ttl, asBuffer(to), zoneId, owner, type, asBuffer(from));
+    this.#replaceRecord.run(ttl, to, zoneId, owner, type, from);
   }
 
   /** Gives every record of an RRset the TTL `ttl` (RFC 2181 5.2: one TTL per RRset). */
@@ -190,9 +192,4 @@ export class ZoneWriteTransaction {
       entry.serialAfter, entry.summary, entry.detail ?? null);
     return Number(result.lastInsertRowid);
   }
-}
-
-/** RecordData's RDATA as better-sqlite3 binds a BLOB. */
-function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
