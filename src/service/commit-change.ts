@@ -325,7 +325,7 @@ function applyEdits(
       const key = `${owner}${edit.type}`;
       const current = draft.get(owner, edit.type);
       if (!touched.has(key)) touched.set(key, { owner, type: edit.type, before: current, field: edit.field });
-      draft.set(owner, edit.type, editedRRset(edit, current, work.name));
+      draft.set(owner, edit.type, editedRRset(edit, current, work.name), current);
     }
     const checked = new Set<Name>();
     for (const { owner, field } of touched.values()) {

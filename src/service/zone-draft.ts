@@ -99,9 +99,8 @@ export class ZoneDraft {
     }
   }
 
-  /** Makes the RRset of `owner` (lowercased) and `type` be `rrset` (null deletes it). */
-  set(owner: Name, type: number, rrset: RRset | null): void {
-    const previous = this.get(owner, type);
+  /** Makes the RRset of `owner` (lowercased) and `type` be `rrset` (null deletes it); `previous` is what `get` gives now, when the caller has it. */
+  set(owner: Name, type: number, rrset: RRset | null, previous: RRset | null = this.get(owner, type)): void {
     let changed = this.#overlay.get(owner);
     if (changed === undefined) this.#overlay.set(owner, (changed = new Map()));
     this.#undo?.push({ owner, type, before: changed.get(type) });

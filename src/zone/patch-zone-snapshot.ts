@@ -76,7 +76,7 @@ export function patchZoneSnapshot(old: ZoneSnapshot, patches: readonly RRsetPatc
     if (sets.length === 0) {
       if (before === undefined || (before.flags & NodeFlag.EMPTY) !== 0) continue;
       if ((children.get(owner) ?? 0) > 0) {
-        nodes.set(owner, new SnapshotNode(before.name, (before.flags & POSITION_FLAGS) | NodeFlag.EMPTY));
+        nodes.set(owner, new SnapshotNode(before.name, (before.flags & POSITION_FLAGS) | NodeFlag.EMPTY), true);
       } else {
         removeNode(nodes, children, owner, origin);
       }
@@ -90,7 +90,7 @@ export function patchZoneSnapshot(old: ZoneSnapshot, patches: readonly RRsetPatc
     for (const set of sets) flags |= ownFlag(set.type, owner === origin);
     const node = new SnapshotNode(name, flags, sets[0]);
     for (let i = 1; i < sets.length; i++) node.insert(sets[i]!);
-    nodes.set(owner, node);
+    nodes.set(owner, node, before !== undefined);
   }
 
   const snapshot: ZoneSnapshot = Object.freeze({ origin, serial, soa, nodes: nodes.finish(origin), recordCount });
@@ -137,8 +137,9 @@ class NodeEdits {
     return this.get(key) !== undefined;
   }
 
-  set(key: Name, node: SnapshotNode): void {
-    if (!this.has(key)) this.#size++;
+  /** Sets the node of `key`; `exists` says whether it has one now, when the caller knows (saves a lookup). */
+  set(key: Name, node: SnapshotNode, exists = this.has(key)): void {
+    if (!exists) this.#size++;
     this.#delta.set(key, node);
   }
 
@@ -223,7 +224,7 @@ function positionOf(
       flags |= NodeFlag.WILDCARD;
       markWildcardParent(nodes, nameParent(lower)!);
     }
-    nodes.set(lower, new SnapshotNode(name.slice(name.length - lower.length) as Name, flags));
+    nodes.set(lower, new SnapshotNode(name.slice(name.length - lower.length) as Name, flags), false);
   }
   let flags = occludedFlag;
   if (nameIsWildcard(owner)) {
