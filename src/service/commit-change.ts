@@ -303,8 +303,13 @@ function applyChange(tx: ZoneWriteTransaction, work: ZoneWork, request: ChangeRe
   }
 }
 
-/** The old state of each RRset an edit touched, by owner and type, for the diff. */
-type Touched = Map<string, { readonly owner: Name; readonly type: number; readonly before: RRset | null; field: string }>;
+/** The old state of one RRset an edit touched, for the diff; `field` names the first edit that touched it. */
+interface TouchedRRset {
+  readonly owner: Name;
+  readonly type: number;
+  readonly before: RRset | null;
+  readonly field: string;
+}
 
 /** An `edit` change: RRset edits in order, all or none. */
 function applyEdits(
@@ -317,22 +322,25 @@ function applyEdits(
   }
   const draft = work.draft;
   const origin = work.origin;
-  const touched: Touched = new Map();
+  // Each RRset touched, in the order first touched (the order it is written and journaled in), and by owner
+  // (an owner's RRsets in that order; the rules are checked once per owner, in the order owners were first touched).
+  const touched: TouchedRRset[] = [];
+  const byOwner = new Map<Name, TouchedRRset[]>();
   draft.begin();
   try {
     for (const edit of edits) {
       const owner = nameLower(edit.name);
-      const key = `${owner}${edit.type}`;
       const current = draft.get(owner, edit.type);
-      if (!touched.has(key)) touched.set(key, { owner, type: edit.type, before: current, field: edit.field });
+      const sets = byOwner.get(owner);
+      if (sets === undefined || !sets.some((t) => t.type === edit.type)) {
+        const entry = { owner, type: edit.type, before: current, field: edit.field };
+        touched.push(entry);
+        if (sets === undefined) byOwner.set(owner, [entry]);
+        else sets.push(entry);
+      }
       draft.set(owner, edit.type, editedRRset(edit, current, work.name), current);
     }
-    const checked = new Set<Name>();
-    for (const { owner, field } of touched.values()) {
-      if (checked.has(owner)) continue;
-      checked.add(owner);
-      checkNodeRules(draft, owner, field, work.name);
-    }
+    for (const [owner, sets] of byOwner) checkNodeRules(draft, owner, sets[0]!.field, work.name);
   } catch (err) {
     draft.rollback();
     throw err;
@@ -340,8 +348,7 @@ function applyEdits(
   draft.commit();
 
   // The serial: once per change; an SOA the caller set keeps its serial when that is greater.
-  const soaKey = `${origin}${RRType.SOA}`;
-  const soaEdited = touched.get(soaKey);
+  const soaEdited = byOwner.get(origin)?.find((t) => t.type === RRType.SOA);
   const oldSoa = soaEdited !== undefined ? soaEdited.before! : draft.get(origin, RRType.SOA)!;
   const soaNow = draft.get(origin, RRType.SOA)!;
   const requested = soaEdited !== undefined ? soaFields(soaNow.rdatas[0]!).serial : undefined;
@@ -349,13 +356,14 @@ function applyEdits(
   const serialAfter = nextSerial(serialBefore, now, requested);
   const newSoa: RRset = { name: soaNow.name, type: RRType.SOA, ttl: soaNow.ttl, rdatas: [soaWithSerial(soaNow.rdatas[0]!, serialAfter)] };
   draft.set(origin, RRType.SOA, newSoa);
-  touched.delete(soaKey);
 
   // IXFR order (RFC 1995 4): the old SOA leads the deletions, the new SOA the additions.
   const deleted: RecordData[] = recordsOf(oldSoa);
   const added: RecordData[] = recordsOf(newSoa);
   writeRRset(tx, work.id, oldSoa, newSoa);
-  for (const { owner, type, before } of touched.values()) {
+  for (const entry of touched) {
+    if (entry === soaEdited) continue;
+    const { owner, type, before } = entry;
     const after = draft.get(owner, type);
     if (type === RRType.DNAME || (type === RRType.NS && owner !== origin)) work.rebuild = true;
     diffRRset(before, after, deleted, added);
