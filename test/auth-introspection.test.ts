@@ -249,8 +249,11 @@ test('a provider slower than the timeout is UNAVAILABLE "identity provider unrea
   const err = await refusal(auth.authenticate('Bearer tok-slow'));
   const elapsed = Date.now() - started;
   assert.equal(err.code, 'UNAVAILABLE');
+  // The provider would have admitted this token after 1500 ms: the refusal with this
+  // message is the timeout's doing. No upper bound on the time: a loaded machine
+  // may run the timer late, which says nothing about the code.
   assert.equal(err.message, `identity provider unreachable at ${idpUrl}: no answer within 200ms`);
-  assert.ok(elapsed >= 190 && elapsed < 1400, `gave up after ${elapsed}ms`);
+  assert.ok(elapsed >= 190, `gave up after ${elapsed}ms, before its timeout`);
   auth.close();
 });
 
@@ -309,8 +312,9 @@ test('close() aborts a request in flight at once', async () => {
   setTimeout(() => auth.close(), 50);
   const err = await pending;
   assert.equal(err.code, 'UNAVAILABLE');
+  // Closed, not answered: the provider would have admitted the token after 1500 ms.
   assert.equal(err.message, `identity provider unreachable at ${idpUrl}: authenticator closed`);
-  assert.ok(Date.now() - started < 1000);
+  assert.ok(Date.now() - started >= 40, 'not before close() was called');
   assert.equal((await refusal(auth.authenticate('Bearer tok-admin'))).message, 'authenticator is closed');
 });
 

@@ -52,7 +52,21 @@ export function createIntrospector(config: IntrospectionConfig, deps: Introspect
 
   /** One POST to the endpoint; the parsed JSON object it answered. */
   async function ask(token: string): Promise<Record<string, unknown>> {
-    const signal = AbortSignal.any([AbortSignal.timeout(config.timeoutMs), closing.signal]);
+    // A timer of our own, not AbortSignal.timeout: inside AbortSignal.any, Node 20 may
+    // garbage-collect a timeout signal nothing else refers to, and then it never
+    // fires (a slow provider was waited for to the end; seen as a flaky test). The
+    // timer's closure holds the controller until it fires or the request ends.
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(new DOMException('no answer in time', 'TimeoutError')), config.timeoutMs);
+    try {
+      return await askWithin(token, AbortSignal.any([timeout.signal, closing.signal]));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** `ask`'s request, given the signal that ends it. */
+  async function askWithin(token: string, signal: AbortSignal): Promise<Record<string, unknown>> {
     const failure = (err: unknown): AuthError => unreachable(reasonOf(err, signal, config.timeoutMs));
     let response: Response;
     try {
