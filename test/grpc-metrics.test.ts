@@ -24,6 +24,7 @@ import { createLogger } from '../src/log/index.js';
 import { ServiceError, type OperationIO, type OperationName, type Principal } from '../src/service/index.js';
 import { freePort } from './helpers/free-port.js';
 import { startMcns, type McnsProcess } from './helpers/start-mcns.js';
+import { connectFailure } from './helpers/connect-failure.js';
 
 const log = createLogger({ level: 'error', sink: { write() {} } });
 const admin: Principal = { id: 't1', name: 'ci', role: 'admin', zones: null, via: 'token' };
@@ -55,16 +56,7 @@ interface Done {
   readonly seconds: number;
 }
 
-/** The ConnectError a call rejects with. */
-async function failure(call: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await call;
-  } catch (err) {
-    assert.ok(err instanceof ConnectError, `expected a ConnectError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('the call succeeded');
-}
+const failure = connectFailure;
 
 describe('gRPC listener: onRequestDone, by protocol', () => {
   let dir: string;

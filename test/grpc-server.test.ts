@@ -20,6 +20,7 @@ import { ensureSelfSignedTls } from '../src/api/tls/ensure-self-signed-tls.js';
 import { AuthError } from '../src/auth/index.js';
 import { createLogger } from '../src/log/index.js';
 import { ServiceError, type OperationIO, type OperationName, type Principal } from '../src/service/index.js';
+import { connectFailure } from './helpers/connect-failure.js';
 
 const lines: string[] = [];
 const log = createLogger({ level: 'info', sink: { write(line: string) { lines.push(line); } }, pretty: false });
@@ -88,16 +89,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** The ConnectError a call rejects with. */
-async function failure(call: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await call;
-  } catch (err) {
-    assert.ok(err instanceof ConnectError, `expected a ConnectError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('the call succeeded');
-}
+const failure = connectFailure;
 
 describe('gRPC over HTTP/2 TLS', () => {
   it('answers AdminService.Health without a token', async () => {

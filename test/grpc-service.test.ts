@@ -16,6 +16,7 @@ import { createLogger } from '../src/log/index.js';
 import { createManagementService, type ManagementService } from '../src/service/index.js';
 import { openStore, TokenStore, type Store } from '../src/store/index.js';
 import { ZoneTable } from '../src/zone/index.js';
+import { connectFailure } from './helpers/connect-failure.js';
 
 const log = createLogger({ level: 'error', sink: { write() {} } });
 const now = (): Date => new Date();
@@ -72,16 +73,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** The ConnectError a call rejects with. */
-async function failure(call: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await call;
-  } catch (err) {
-    assert.ok(err instanceof ConnectError, `expected a ConnectError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('the call succeeded');
-}
+const failure = connectFailure;
 
 /** The REST error body for the same request. */
 async function restError(method: string, path: string, body: unknown, token: string | null): Promise<{ code: string; message: string; field: string | null }> {
