@@ -13,7 +13,7 @@ import type { Logger } from './log/index.js';
 import { createMetrics, createMetricsServer, readGitCommit, type Metrics, type MetricsServer } from './metrics/index.js';
 import { createQueryEngine } from './query/index.js';
 import { createDnsServer, type DnsServer } from './server/index.js';
-import { backupLayout, checkDatabaseAtStart, startOps, type OpsRuntime } from './ops/index.js';
+import { backupLayout, checkDatabaseAtStart, startOps, walHasFrames, type OpsRuntime } from './ops/index.js';
 import type { ManagementService, SnapshotTaker } from './service/index.js';
 import { importZoneFile, openStore, TokenStore, type Store } from './store/index.js';
 import { nameFromText, nameToText, type Name } from './wire/index.js';
@@ -115,6 +115,9 @@ export interface RunningServer {
 export async function startServer(config: Config, deps: ServerDeps): Promise<RunningServer> {
   const log = deps.logger;
   const now = deps.now ?? (() => new Date());
+  // A crash leaves frames in the WAL; the check's connection removes the WAL when it closes, so ask first:
+  // the change log cuts lines of a batch whose COMMIT never happened only after a crash.
+  const crashed = walHasFrames(config.database.path);
   // ops: refuse a damaged database with one line naming it and the runbook section (quick_check only: fast on any size).
   checkDatabaseAtStart(config.database.path);
   const store = openStore(config.database.path, deps.now === undefined ? {} : { now: deps.now });
@@ -167,7 +170,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
     const listening = [...new Set(server.addresses().map((a) => listenAddressText(a)))];
     const upstreamCache = forwarder;
     // ops (src/ops/README.md): the change log, the snapshot schedule, restore and replay requests from the CLI.
-    const opsRuntime = startOps({ store, zones, layout: backupLayout(config.database.path, config.backup), log: log.child({ layer: 'ops' }), now });
+    const opsRuntime = startOps({ store, zones, layout: backupLayout(config.database.path, config.backup), log: log.child({ layer: 'ops' }), now, crashed });
     ops = opsRuntime;
     // The change log is written (one fsync per batch) before the write path answers anyone; then a zone that
     // changes (or appears) may shadow names the forwarder has cached.

@@ -41,13 +41,14 @@ export interface ChangeLogWriter {
  * `settings.journalDir` (cutting off lines of a batch whose COMMIT never became
  * durable), and joins every Store.write from now on.
  */
-export function createChangeLogWriter(store: Store, settings: BackupSettings, log: Logger): ChangeLogWriter {
+export function createChangeLogWriter(store: Store, settings: BackupSettings, log: Logger, crashed = walHasFrames(store.path)): ChangeLogWriter {
   const capture = new ChangeCapture(store);
   let file: ChangeLogFile;
   try {
     file = new ChangeLogFile(settings.journalDir, { maxFileBytes: settings.journalFileBytes, keepFiles: settings.journalKeep });
     // A process that died mid-COMMIT leaves frames in the WAL; a database copied in by hand (or stopped cleanly) has none.
-    const { cut, doubtful } = walHasFrames(store.path) ? file.dropUncommitted(committedIn(store)) : { cut: 0, doubtful: 0 };
+    // `crashed` is read before anything opens the database: the last connection to close removes the WAL.
+    const { cut, doubtful } = crashed ? file.dropUncommitted(committedIn(store)) : { cut: 0, doubtful: 0 };
     if (cut > 0) log.warn({ file: file.currentFile, lines: cut }, 'change log: cut the last batch, which the database does not have (a stop before its commit; never acknowledged)');
     if (doubtful > 0) {
       log.warn({ file: file.currentFile, lines: doubtful },
@@ -131,8 +132,12 @@ export function createChangeLogWriter(store: Store, settings: BackupSettings, lo
   };
 }
 
-/** True when the database's WAL file holds frames (serve stops with it emptied; a crash leaves them). */
-function walHasFrames(databasePath: string): boolean {
+/**
+ * True when the database's WAL file holds frames (serve stops with it emptied; a
+ * crash leaves them). Ask before any connection to the database opens and closes:
+ * the last connection to close checkpoints the WAL and removes it.
+ */
+export function walHasFrames(databasePath: string): boolean {
   try {
     return statSync(`${databasePath}-wal`).size > 0;
   } catch {

@@ -13,4 +13,4 @@ export { askServer, type AskOptions } from './ask-server.js';
 export type { ServerRequest, ServerResponse } from './server-request.js';
 export { startOps, type OpsDeps, type OpsRuntime } from './start-ops.js';
 export { scheduleSnapshots, SNAPSHOT_START_GRACE_MS, type SnapshotSchedule, type SnapshotScheduler } from './schedule-snapshots.js';
-export { createChangeLogWriter, type ChangeLogWriter } from './change-log-writer.js';
+export { createChangeLogWriter, walHasFrames, type ChangeLogWriter } from './change-log-writer.js';

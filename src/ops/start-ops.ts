@@ -25,6 +25,12 @@ export interface OpsDeps {
   readonly now: () => Date;
   /** How often the request file is looked for (default 250 ms). */
   readonly requestPollMs?: number;
+  /**
+   * Whether the last process stopped without closing the database (its WAL held
+   * frames when this one began), read before the start-up check, whose connection
+   * removes the WAL when it closes. Default: looked at now.
+   */
+  readonly crashed?: boolean;
 }
 
 /** Ops inside the server. */
@@ -50,7 +56,7 @@ export interface OpsRuntime {
 export function startOps(deps: OpsDeps): OpsRuntime {
   const { store, zones, layout, log, now } = deps;
   const settings = layout.settings;
-  const changes = createChangeLogWriter(store, settings, log);
+  const changes = createChangeLogWriter(store, settings, log, deps.crashed);
   // One operation at a time: a restore never meets a snapshot half taken.
   let queue: Promise<unknown> = Promise.resolve();
   const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
