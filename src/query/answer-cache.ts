@@ -220,12 +220,17 @@ export class AnswerCache {
     return true;
   }
 
-  /** The key of `request` as text (null when not cacheable): to keep a key across an await, and for tests. */
+  /** The key of `request` as text, or null when it is not cacheable (for tests). */
   keyOf(request: Uint8Array, transport: 'udp' | 'tcp'): string | null {
-    return this.probe(request, transport) ? this.#key.toString('latin1', 0, this.#keyLength) : null;
+    return this.probe(request, transport) ? this.currentKey() : null;
   }
 
-  /** Makes `key` (from keyOf) the current key again. */
+  /** The key the last successful `probe` read, as text: to keep it across an await (see setForwarded). */
+  currentKey(): string {
+    return this.#key.toString('latin1', 0, this.#keyLength);
+  }
+
+  /** Makes `key` (from currentKey) the current key again. */
   #restore(key: string): void {
     const n = this.#key.write(key, 0, 'latin1');
     let hash = FNV_OFFSET;
@@ -262,7 +267,7 @@ export class AnswerCache {
 
   /**
    * The cached response for the current key made ready for `request`: a fresh copy with the
-   * request's ID and CD bit (the question is the same bytes, the key says so).
+   * request's ID (the question bytes, RD, AD and CD are the request's already: the key says so).
    * Null on a miss. A forwarded entry counts as a miss when `recursionAllowed` is
    * false or its lowest TTL has run out by `clock()` (seconds, read only for
    * forwarded entries); otherwise its TTLs are counted down to that second first.
@@ -289,7 +294,6 @@ export class AnswerCache {
     slab.copy(out, 0, at, at + length);
     out[0] = request[0]!;
     out[1] = request[1]!;
-    out[3] = (out[3]! & 0xef) | (request[3]! & 0x10);
     return out;
   }
 
@@ -305,7 +309,7 @@ export class AnswerCache {
   }
 
   /**
-   * Keeps a forwarded `response` for `key` (from keyOf; null: the current key) from
+   * Keeps a forwarded `response` for `key` (from currentKey; null: the current key) from
    * second `now` until its lowest TTL runs out, if the generation is still
    * `generation` (the one its request was answered under: a zone that appeared
    * meanwhile may own the name now). Nothing is kept for a response without TTLs

@@ -137,7 +137,7 @@ class Engine implements AuthoritativeEngine {
         // Both generations only go up, so their sum moves whenever either does. The key
         // is kept as text: other queries take the cache's current key meanwhile.
         const generation = cache === null ? 0 : cache.generation;
-        const key = cacheable ? cache.keyOf(request, ctx.transport) : null;
+        const key = cacheable ? cache.currentKey() : null;
         return reply.then((forwarded) => {
           const bytes = forwarded.bytes;
           if (bytes === null) return null;
