@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import dnsPacket from 'dns-packet';
 import type { ServerAddress } from '../test/differential/dns-exchange.js';
+import { knotConfig } from '../test/differential/knot-server.js';
 import { MCNS_BIN, mcnsConfig } from '../test/differential/launch-mcns.js';
 import { ServerProcess } from '../test/differential/server-process.js';
 import { freePort } from '../test/helpers/free-port.js';
@@ -85,33 +86,7 @@ export async function startKnotUpstream(origin: string, zoneFile: string, cpu: n
   const port = await freePort();
   const socket = join(dir, 'knot.sock');
   const conf = join(dir, 'knot.conf');
-  writeFileSync(conf, [
-    'server:',
-    `    rundir: ${JSON.stringify(dir)}`,
-    `    listen: 127.0.0.1@${port}`,
-    '    udp-workers: 1',
-    '    tcp-workers: 1',
-    '    background-workers: 1',
-    'control:',
-    `    listen: ${JSON.stringify(socket)}`,
-    'log:',
-    '  - target: stderr',
-    '    any: warning',
-    'database:',
-    `    storage: ${JSON.stringify(dir)}`,
-    'template:',
-    '  - id: default',
-    `    storage: ${JSON.stringify(dir)}`,
-    '    zonefile-sync: -1',
-    '    zonefile-load: whole',
-    '    journal-content: none',
-    '    semantic-checks: off',
-    '    global-module: mod-stats',
-    'zone:',
-    `  - domain: ${JSON.stringify(origin)}`,
-    `    file: ${JSON.stringify(zoneFile)}`,
-    '',
-  ].join('\n'));
+  writeFileSync(conf, knotConfig(dir, port, [{ origin, file: zoneFile }], { controlSocket: socket, modStats: true }));
   const started = await startAndWait('knotd', pinned(cpu, 'knotd', ['-c', conf]), dir, origin, port, 120000);
   return {
     ...started,

@@ -18,8 +18,14 @@ export interface KnotServer {
   stop(): Promise<void>;
 }
 
+/** What a knotd configuration may add: a control socket (for knotc), mod-stats on every zone. */
+export interface KnotConfigExtras {
+  readonly controlSocket?: string;
+  readonly modStats?: boolean;
+}
+
 /** knotd's configuration: loopback listener, one worker of each kind, read-only zone files. */
-export function knotConfig(dir: string, port: number, zones: readonly CorpusZone[]): string {
+export function knotConfig(dir: string, port: number, zones: readonly CorpusZone[], extras: KnotConfigExtras = {}): string {
   return [
     'server:',
     `    rundir: ${JSON.stringify(dir)}`,
@@ -27,6 +33,7 @@ export function knotConfig(dir: string, port: number, zones: readonly CorpusZone
     '    udp-workers: 1',
     '    tcp-workers: 1',
     '    background-workers: 1',
+    ...(extras.controlSocket === undefined ? [] : ['control:', `    listen: ${JSON.stringify(extras.controlSocket)}`]),
     'log:',
     '  - target: stderr',
     '    any: warning',
@@ -39,6 +46,7 @@ export function knotConfig(dir: string, port: number, zones: readonly CorpusZone
     '    zonefile-load: whole',
     '    journal-content: none',
     '    semantic-checks: off',
+    ...(extras.modStats === true ? ['    global-module: mod-stats'] : []),
     'zone:',
     ...zones.map((z) => `  - domain: ${JSON.stringify(z.origin)}\n    file: ${JSON.stringify(z.file)}`),
     '',
