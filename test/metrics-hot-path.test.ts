@@ -8,25 +8,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ResponseStats, TransportSlot } from '../src/server/index.js';
-import { encodeMessage, nameFromText, RRType, Rcode } from '../src/wire/index.js';
+import { benchReplies } from './helpers/bench-replies.js';
 
 const ITERATIONS = 4_000_000;
 
-/** 1024 replies like a benchmark's: host<N>.bench.example A, 5% NXDOMAIN, 5% AAAA, with an answer and OPT. */
 function replies(): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  for (let i = 0; i < 1024; i++) {
-    const name = nameFromText(`host${i}.bench.example.`);
-    out.push(encodeMessage({
-      header: { id: i, qr: true, opcode: 0, aa: true, tc: false, rd: true, ra: false, z: false, ad: false, cd: false },
-      rcode: i % 20 === 0 ? Rcode.NXDOMAIN : Rcode.NOERROR,
-      questions: [{ name, type: i % 20 === 1 ? RRType.AAAA : RRType.A, class: 1 }],
-      answers: i % 20 < 2 ? [] : [{ name, type: RRType.A, class: 1, ttl: 300, rdata: new Uint8Array([10, 0, i >> 8, i & 255]) }],
-      authorities: [], additionals: [],
-      edns: { udpSize: 1232, version: 0, do: false, z: 0, options: [] },
-    }));
-  }
-  return out;
+  return benchReplies({ aaaaNodata: true });
 }
 
 /** The transport's loop without the hooks: touch each reply. */

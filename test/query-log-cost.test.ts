@@ -16,25 +16,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { QueryLog } from '../src/server/index.js';
-import { encodeMessage, nameFromText, RRType, Rcode } from '../src/wire/index.js';
+import { benchReplies } from './helpers/bench-replies.js';
 
 const CHUNK = 1_000;
 
-/** 1024 replies like a benchmark's: host<N>.bench.example A, 5% NXDOMAIN, with an answer and OPT. */
 function replies(): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  for (let i = 0; i < 1024; i++) {
-    const name = nameFromText(`host${i}.bench.example.`);
-    out.push(encodeMessage({
-      header: { id: i, qr: true, opcode: 0, aa: true, tc: false, rd: true, ra: false, z: false, ad: false, cd: false },
-      rcode: i % 20 === 0 ? Rcode.NXDOMAIN : Rcode.NOERROR,
-      questions: [{ name, type: RRType.A, class: 1 }],
-      answers: i % 20 === 0 ? [] : [{ name, type: RRType.A, class: 1, ttl: 300, rdata: new Uint8Array([10, 0, i >> 8, i & 255]) }],
-      authorities: [], additionals: [],
-      edns: { udpSize: 1232, version: 0, do: false, z: 0, options: [] },
-    }));
-  }
-  return out;
+  return benchReplies();
 }
 
 /** Nanoseconds spent inline in the loops and CPU nanoseconds of the process (every thread) for `count` replies; the bare loop when log is null. */
