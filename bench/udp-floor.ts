@@ -22,7 +22,7 @@ const flag = (name: string, fallback: number): number => {
 const DURATION = flag('--duration', 6);
 const REPEAT = flag('--repeat', 3);
 const PORT = 5399;
-const MODES = ['default', 'literal'] as const;
+const MODES = ['default', 'literal', 'batched'] as const;
 
 function startEcho(mode: string): Promise<ChildProcess> {
   const script = join(dirname(fileURLToPath(import.meta.url)), 'udp-echo-server.js');

@@ -13,6 +13,9 @@ check promtool prometheus
 check unbound unbound
 check ldns-read-zone ldnsutils
 check sqlite3 sqlite3
+# A C compiler and libc's headers for the batched UDP module (scripts/build-native.mjs).
+check cc gcc
+[ -f /usr/include/stdio.h ] || need+=(libc6-dev)
 # An independent gRPC client (C core) for the gRPC interop test; grpcurl is not in Debian 12.
 python3 -c 'import grpc' >/dev/null 2>&1 || need+=(python3-grpcio)
 if [ ${#need[@]} -gt 0 ]; then

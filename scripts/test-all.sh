@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-peers.sh
+# The batched UDP module must build here: a missing compiler fails CI instead of quietly testing dgram only.
+export MCNS_REQUIRE_NATIVE=1
 # `npm install` rather than `npm ci`: the lock cannot list every platform's copy of
 # buf's optional binary (the registry here serves only some), and `npm ci` refuses a
 # lock without them; `npm install` installs the same locked versions.

@@ -161,6 +161,7 @@ export async function startServer(config: Config, deps: ServerDeps): Promise<Run
       },
       log: log.child({ layer: 'server' }),
       queryLog: { path: config.log.queryLog, sample: config.log.queryLogSample },
+      udpIo: config.dns.udpIo,
     });
     await server.start();
     metrics.trackDns(server, engine);

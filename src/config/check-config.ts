@@ -90,6 +90,7 @@ function toConfig(v: SchemaValues, source: string | null): Config {
       tcpMaxConnections: v.dns.tcp_max_connections,
       tcpMaxQueriesPerConnection: v.dns.tcp_max_queries_per_connection,
       udpMaxPayload: v.dns.udp_max_payload,
+      udpIo: v.dns.udp_io,
     },
     database: { path: v.database.path },
     backup: backupConfig(v.backup, v.database.path),

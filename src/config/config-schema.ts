@@ -10,6 +10,9 @@ import {
 /** The levels `[log] level` accepts (the log layer's levels; config may not import it). */
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 
+/** The values `[dns] udp_io` accepts (the server layer's UDP_IO_CHOICES; config may not import it). */
+export const UDP_IO_MODES = ['auto', 'batched', 'dgram'] as const;
+
 /** The values `[auth] mode` accepts. */
 export const AUTH_MODES = ['tokens', 'introspection'] as const;
 
@@ -48,6 +51,11 @@ export const configSchema = {
         defaultText: '1232',
         doc: 'Largest UDP response we send, whatever the client offers in EDNS (RFC 6891 6.2.5); 1232 avoids IP fragmentation (DNS Flag Day 2020). Larger answers set TC and the client retries over TCP.',
         example: 'udp_max_payload = 1400',
+      }),
+      udp_io: choiceField(UDP_IO_MODES, {
+        defaultText: '"auto"',
+        doc: 'How UDP is read and written: "batched" is mcns\'s native socket (many datagrams per recvmmsg/sendmmsg; Linux, built at install with cc), "dgram" is Node\'s socket, "auto" the first when it is built, else the second (the start log says which and why). "batched" refuses to start without the module.',
+        example: 'udp_io = "dgram"',
       }),
     },
   },

@@ -1,6 +1,6 @@
 // The checked configuration every other layer receives (camelCase, units explicit).
 import type { ListenAddress } from './config-field.js';
-import type { AUTH_MODES, LOG_LEVELS } from './config-schema.js';
+import type { AUTH_MODES, LOG_LEVELS, UDP_IO_MODES } from './config-schema.js';
 
 /** [dns]: listeners and client limits. */
 export interface DnsConfig {
@@ -9,6 +9,8 @@ export interface DnsConfig {
   readonly tcpMaxConnections: number;
   readonly tcpMaxQueriesPerConnection: number;
   readonly udpMaxPayload: number;
+  /** [dns] udp_io: the batched native socket, Node's dgram, or the first that is there. */
+  readonly udpIo: (typeof UDP_IO_MODES)[number];
 }
 
 /** [database]. */

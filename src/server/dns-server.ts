@@ -11,7 +11,17 @@ import { silentLog, type ServerLog } from './server-log.js';
 import { createServerStats, type ServerStats } from './server-stats.js';
 import type { TcpConnection, TcpLimits } from './tcp-connection.js';
 import { TcpListener } from './tcp-listener.js';
-import { UdpListener } from './udp-listener.js';
+import { BatchedUdpListener } from './batched-udp-listener.js';
+import { loadNativeUdp, type NativeUdp } from './native-udp.js';
+import { UdpListener, type UdpTransport } from './udp-listener.js';
+
+/**
+ * How UDP is read and written ([dns] udp_io, docs/adr/0004-batched-udp.md): `batched`
+ * is the native recvmmsg/sendmmsg module, `dgram` Node's socket, and `auto` the
+ * first when it is built, else the second.
+ */
+export const UDP_IO_CHOICES = ['auto', 'batched', 'dgram'] as const;
+export type UdpIo = (typeof UDP_IO_CHOICES)[number];
 
 /** One address to serve DNS on, UDP and TCP both; port 0 picks a free port (the same for both). */
 export interface ListenAddress {
@@ -59,6 +69,8 @@ export interface DnsServerOptions {
   readonly queryLog?: QueryLogSettings;
   /** The query log's clock, randomness and batching (tests). */
   readonly queryLogOptions?: QueryLogOptions;
+  /** [dns] udp_io; `auto` when not given. */
+  readonly udpIo?: UdpIo;
 }
 
 /** What close() had to cut when the grace period ended. */
@@ -83,6 +95,8 @@ export interface DnsServer {
   configureQueryLog(settings: QueryLogSettings): Promise<void>;
   /** The sockets bound, with real ports (empty before start and after close). */
   addresses(): BoundAddress[];
+  /** The UDP path in use once started: the native batched socket or Node's dgram. */
+  readonly udpPath: 'batched' | 'dgram';
   /** Live counters; read only. */
   readonly stats: Readonly<ServerStats>;
   /** Responses by transport, question type and RCODE, their sizes and sampled latency, for metrics; read only. */
@@ -98,7 +112,7 @@ const DRAIN_POLL_MS = 10;
 interface BoundPair {
   readonly host: string;
   readonly port: number;
-  readonly udp: UdpListener;
+  readonly udp: UdpTransport;
   readonly tcp: TcpListener;
 }
 
@@ -116,13 +130,16 @@ class DnsServerImpl implements DnsServer {
   readonly responses = new ResponseStats();
   readonly #connections = new Set<TcpConnection>();
   /** Every listener made, bound or not, so a failed start or close reaches all of them. */
-  readonly #udp: UdpListener[] = [];
+  readonly #udp: UdpTransport[] = [];
   readonly #tcp: TcpListener[] = [];
   #bound: BoundPair[] = [];
   readonly #queryLog: QueryLog;
   readonly #queryLogSettings: QueryLogSettings;
   #started = false;
   #closing: Promise<DnsDrainReport> | null = null;
+  readonly #udpIo: UdpIo;
+  /** The batched module when start() chose it; null: Node's dgram. */
+  #native: NativeUdp | null = null;
 
   constructor(opts: DnsServerOptions) {
     this.#listen = opts.listen;
@@ -130,6 +147,7 @@ class DnsServerImpl implements DnsServer {
     this.#log = opts.log ?? silentLog;
     this.#queryLog = new QueryLog({ log: this.#log, ...opts.queryLogOptions });
     this.#queryLogSettings = opts.queryLog ?? { path: null, sample: 0 };
+    this.#udpIo = opts.udpIo ?? 'auto';
     const l = opts.limits;
     this.#limits = {
       idleTimeoutMs: l.tcpIdleTimeoutMs,
@@ -141,6 +159,24 @@ class DnsServerImpl implements DnsServer {
 
   get stats(): Readonly<ServerStats> {
     return this.#stats;
+  }
+
+  get udpPath(): 'batched' | 'dgram' {
+    return this.#native === null ? 'dgram' : 'batched';
+  }
+
+  /** Picks the UDP path for [dns] udp_io; throws when `batched` was asked for and the module is not there. */
+  #chooseUdpPath(): void {
+    if (this.#udpIo === 'dgram') return;
+    const load = loadNativeUdp();
+    if (load.module !== null) {
+      this.#native = load.module;
+    } else if (this.#udpIo === 'batched') {
+      throw new ServerError('BATCHED_UDP_UNAVAILABLE',
+        `[dns] udp_io = "batched" cannot be used: ${load.reason}; or set [dns] udp_io = "auto" to fall back to Node's dgram`);
+    } else {
+      this.#log.info(`udp: using Node's dgram socket, not the batched one: ${load.reason}`);
+    }
   }
 
   async start(): Promise<void> {
@@ -155,6 +191,7 @@ class DnsServerImpl implements DnsServer {
         throw new ServerError('INVALID_ADDRESS', `listen port ${port} of "${host}" is not between 0 and 65535`);
       }
     }
+    this.#chooseUdpPath();
     try {
       await this.configureQueryLog(this.#queryLogSettings);
       for (const { host, port } of this.#listen) this.#bound.push(await this.#bindPair(host, port));
@@ -164,13 +201,15 @@ class DnsServerImpl implements DnsServer {
       throw err;
     }
     const where = this.#bound.map((b) => formatAddress(b.host, b.port)).join(', ');
-    this.#log.info(`dns listening on udp and tcp ${where}`);
+    this.#log.info(`dns listening on udp (${this.udpPath}) and tcp ${where}`);
   }
 
   /** UDP first, then TCP on the port UDP got, so both transports share the port even for port 0. */
   async #bindPair(host: string, port: number): Promise<BoundPair> {
     for (let attempt = 1; ; attempt++) {
-      const udp = new UdpListener(host, this.#engine, this.#stats, this.responses, this.#log, this.#queryLog);
+      const udp: UdpTransport = this.#native === null
+        ? new UdpListener(host, this.#engine, this.#stats, this.responses, this.#log, this.#queryLog)
+        : new BatchedUdpListener(this.#native, this.#engine, this.#stats, this.responses, this.#log, this.#queryLog);
       this.#udp.push(udp);
       let udpPort: number;
       try {
@@ -228,7 +267,7 @@ class DnsServerImpl implements DnsServer {
     const closing: Promise<void>[] = [];
     let owing = this.#udp;
     for (;;) {
-      const stillOwing: UdpListener[] = [];
+      const stillOwing: UdpTransport[] = [];
       for (const udp of owing) {
         if (udp.pending > 0) stillOwing.push(udp);
         else closing.push(udp.close());

@@ -8,6 +8,7 @@ export type ServerErrorCode =
   | 'ADDRESS_NOT_AVAILABLE'  // EADDRNOTAVAIL: the address is not on this host
   | 'INVALID_ADDRESS'        // the listen host is not an IPv4 or IPv6 literal
   | 'BIND_FAILED'            // any other bind error, with the system's code in the message
+  | 'BATCHED_UDP_UNAVAILABLE' // [dns] udp_io = "batched" without the native module (docs/adr/0004-batched-udp.md)
   | 'QUERY_LOG_FAILED';      // [log] query_log cannot be opened for appending
 
 /** An error of the server layer with a stable `code` and a lowercase message naming the address. */

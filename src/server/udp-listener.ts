@@ -26,8 +26,20 @@ function literalAddress(address: string, family: unknown, callback: (err: Error 
   callback(null, address, family === 6 ? 6 : 4);
 }
 
-/** One bound UDP socket handing every datagram to the query engine. */
-export class UdpListener {
+/** What the server needs of a UDP listener: this one (Node's dgram) or batched-udp-listener.ts. */
+export interface UdpTransport {
+  /** Binds to host:port (0 for any free port) and resolves with the port bound; rejects with the system error. */
+  bind(host: string, port: number): Promise<number>;
+  /** Requests whose reply is still to come (forwarded queries). */
+  readonly pending: number;
+  /** Stops handing new datagrams to the engine; replies already on their way are still sent. */
+  stopReceiving(): void;
+  /** Closes the socket; resolves when it is closed. Safe to call more than once, and after a failed bind. */
+  close(): Promise<void>;
+}
+
+/** One bound UDP socket (Node's dgram) handing every datagram to the query engine. */
+export class UdpListener implements UdpTransport {
   readonly #socket: Socket;
   readonly #engine: QueryEngine;
   readonly #stats: ServerStats;
