@@ -168,8 +168,8 @@ export class BatchedUdpListener implements UdpTransport {
       if (reply === null) {
         stats.udpDropped++;
       } else if (reply instanceof Uint8Array) {
-        if (reply.length > 65_535) {
-          stats.badReplies++;
+        if (reply.length > 65_535 || reply.length === 0) {
+          stats.badReplies++; // length 0 is how `meta` says "no reply"
           continue;
         }
         this.#out.set(reply, outAt);

@@ -8,7 +8,7 @@ import { connect, createServer, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EngineReply, QueryEngine, RequestContext } from '../query/index.js';
-import { createDnsServer, ServerError, type DnsServer, type DnsServerLimits } from './index.js';
+import { createDnsServer, ServerError, type DnsServer, type DnsServerLimits, type UdpIo } from './index.js';
 import { bindError } from './server-error.js';
 
 const LIMITS: DnsServerLimits = { tcpIdleTimeoutMs: 5_000, tcpMaxConnections: 100, tcpMaxQueriesPerConnection: 0 };
@@ -38,14 +38,15 @@ function fakeEngine(reply: (req: Uint8Array) => EngineReply | Promise<EngineRepl
   return {
     seen,
     handle(bytes, ctx) {
-      seen.push({ bytes: Uint8Array.from(bytes), ctx });
+      // A transport may reuse ctx for its next request (types.ts): keep a copy.
+      seen.push({ bytes: Uint8Array.from(bytes), ctx: { transport: ctx.transport, remoteAddress: ctx.remoteAddress, remotePort: ctx.remotePort } });
       return reply(bytes);
     },
   };
 }
 
-async function started(engine: QueryEngine, limits: Partial<DnsServerLimits> = {}, hosts = ['127.0.0.1']): Promise<DnsServer> {
-  const server = createDnsServer({ listen: hosts.map((host) => ({ host, port: 0 })), engine, limits: { ...LIMITS, ...limits } });
+async function started(engine: QueryEngine, limits: Partial<DnsServerLimits> = {}, hosts = ['127.0.0.1'], udpIo: UdpIo = 'auto'): Promise<DnsServer> {
+  const server = createDnsServer({ listen: hosts.map((host) => ({ host, port: 0 })), engine, limits: { ...LIMITS, ...limits }, udpIo });
   await server.start();
   return server;
 }
@@ -119,10 +120,11 @@ async function closedWithin(client: FrameClient, ms: number): Promise<boolean> {
   return Promise.race([client.closed.then(() => true), sleep(ms).then(() => false)]);
 }
 
-describe('udp', () => {
+// Both UDP paths (docs/adr/0004-batched-udp.md); batched-udp-listener.test.ts has the batched path's own cases.
+for (const udpIo of ['dgram', 'batched'] as const) describe(`udp (${udpIo})`, () => {
   it('answers over IPv4 and IPv6 on the same port as tcp', async () => {
     const engine = fakeEngine();
-    const server = await started(engine, {}, ['127.0.0.1', '::1']);
+    const server = await started(engine, {}, ['127.0.0.1', '::1'], udpIo);
     try {
       const addrs = server.addresses();
       assert.equal(addrs.length, 4);
@@ -136,6 +138,7 @@ describe('udp', () => {
       assert.equal(engine.seen[0]?.ctx.transport, 'udp');
       assert.equal(engine.seen[1]?.ctx.remoteAddress, '::1');
       assert.equal(server.stats.udpSent, 2);
+      assert.equal(server.udpPath, udpIo);
     } finally {
       await server.close();
     }
@@ -150,7 +153,7 @@ describe('udp', () => {
       if (n === 3) return [echo(req), echo(req)];
       return echo(req);
     });
-    const server = await started(engine);
+    const server = await started(engine, {}, ['127.0.0.1'], udpIo);
     try {
       const port = portOf(server);
       assert.equal(await udpAsk('127.0.0.1', port, request(1), 200), null);
@@ -169,7 +172,7 @@ describe('udp', () => {
       await sleep(20);
       return echo(req);
     });
-    const server = await started(engine);
+    const server = await started(engine, {}, ['127.0.0.1'], udpIo);
     try {
       assert.deepEqual(await udpAsk('127.0.0.1', portOf(server), request(7)), Buffer.from(echo(request(7))));
     } finally {
@@ -395,11 +398,11 @@ describe('tcp limits', () => {
 });
 
 describe('start and close', () => {
-  it('names the address and the likely culprit when the port is in use', async () => {
+  for (const udpIo of ['dgram', 'batched'] as const) it(`names the address and the likely culprit when the port is in use (${udpIo})`, async () => {
     const first = await started(fakeEngine());
     try {
       const port = portOf(first);
-      const second = createDnsServer({ listen: [{ host: '127.0.0.1', port }], engine: fakeEngine(), limits: LIMITS });
+      const second = createDnsServer({ listen: [{ host: '127.0.0.1', port }], engine: fakeEngine(), limits: LIMITS, udpIo });
       await assert.rejects(second.start(), (err: unknown) => {
         assert.ok(err instanceof ServerError);
         assert.equal(err.code, 'ADDRESS_IN_USE');
@@ -529,7 +532,7 @@ describe('start and close', () => {
       process.getActiveResourcesInfo().filter((k) => k === 'UDPWrap' || k === 'TCPServerWrap' || k === 'TCPSocketWrap');
     await sleep(100); // let sockets of earlier tests finish closing
     const before = kinds().length;
-    const server = await started(fakeEngine(), { tcpIdleTimeoutMs: 60_000 }, ['127.0.0.1', '::1']);
+    const server = await started(fakeEngine(), { tcpIdleTimeoutMs: 60_000 }, ['127.0.0.1', '::1'], 'dgram');
     const idle = new FrameClient(portOf(server));
     await idle.connected();
     assert.ok(kinds().length >= before + 5, `${before} ${kinds().join()}`);
@@ -539,5 +542,19 @@ describe('start and close', () => {
     assert.equal(kinds().length, before);
     assert.deepEqual(server.addresses(), []);
     assert.equal(server.stats.tcpOpen, 0);
+  });
+
+  it('closes the batched udp socket: its port can be bound again', async () => {
+    const server = await started(fakeEngine(), {}, ['127.0.0.1', '::1'], 'batched');
+    const ports = { '127.0.0.1': portOf(server), '::1': portOf(server, '::1') };
+    assert.deepEqual(await udpAsk('::1', ports['::1'], request(3)), Buffer.from(echo(request(3))));
+    await server.close(50);
+    for (const [type, host] of [['udp4', '127.0.0.1'], ['udp6', '::1']] as const) {
+      const port = ports[host];
+      const probe = createSocket({ type, ipv6Only: type === 'udp6' });
+      probe.bind(port, host);
+      await once(probe, 'listening'); // EADDRINUSE if the native socket were still open
+      probe.close();
+    }
   });
 });

@@ -71,6 +71,8 @@ export interface DnsServerOptions {
   readonly queryLogOptions?: QueryLogOptions;
   /** [dns] udp_io; `auto` when not given. */
   readonly udpIo?: UdpIo;
+  /** Where the batched module is (tests); the build's place when not given. */
+  readonly nativeUdpPath?: string;
 }
 
 /** What close() had to cut when the grace period ended. */
@@ -138,6 +140,7 @@ class DnsServerImpl implements DnsServer {
   #started = false;
   #closing: Promise<DnsDrainReport> | null = null;
   readonly #udpIo: UdpIo;
+  readonly #nativeUdpPath: string | undefined;
   /** The batched module when start() chose it; null: Node's dgram. */
   #native: NativeUdp | null = null;
 
@@ -148,6 +151,7 @@ class DnsServerImpl implements DnsServer {
     this.#queryLog = new QueryLog({ log: this.#log, ...opts.queryLogOptions });
     this.#queryLogSettings = opts.queryLog ?? { path: null, sample: 0 };
     this.#udpIo = opts.udpIo ?? 'auto';
+    this.#nativeUdpPath = opts.nativeUdpPath;
     const l = opts.limits;
     this.#limits = {
       idleTimeoutMs: l.tcpIdleTimeoutMs,
@@ -168,7 +172,7 @@ class DnsServerImpl implements DnsServer {
   /** Picks the UDP path for [dns] udp_io; throws when `batched` was asked for and the module is not there. */
   #chooseUdpPath(): void {
     if (this.#udpIo === 'dgram') return;
-    const load = loadNativeUdp();
+    const load = loadNativeUdp(this.#nativeUdpPath);
     if (load.module !== null) {
       this.#native = load.module;
     } else if (this.#udpIo === 'batched') {

@@ -33,21 +33,23 @@ export type NativeUdpLoad = { readonly module: NativeUdp; readonly reason: null 
 /** Where scripts/build-native.mjs puts the module, from dist/src/server/. */
 export const NATIVE_UDP_PATH = fileURLToPath(new URL('../../../native/build/mcns_udp.node', import.meta.url));
 
-let loaded: NativeUdpLoad | null = null;
+const loaded = new Map<string, NativeUdpLoad>();
 
-/** Loads the module once; later calls return the same answer. */
-export function loadNativeUdp(): NativeUdpLoad {
-  if (loaded !== null) return loaded;
+/** Loads the module at `path` (tests point elsewhere) once; later calls return the same answer. */
+export function loadNativeUdp(path: string = NATIVE_UDP_PATH): NativeUdpLoad {
+  let load = loaded.get(path);
+  if (load !== undefined) return load;
   if (process.platform !== 'linux') {
-    loaded = { module: null, reason: `batched UDP is built on Linux only, and this is ${process.platform}` };
-  } else if (!existsSync(NATIVE_UDP_PATH)) {
-    loaded = { module: null, reason: `${NATIVE_UDP_PATH} is not built; run "npm run build:native" (needs cc and Node's headers)` };
+    load = { module: null, reason: `batched UDP is built on Linux only, and this is ${process.platform}` };
+  } else if (!existsSync(path)) {
+    load = { module: null, reason: `${path} is not built; run "npm run build:native" (needs cc and Node's headers)` };
   } else {
     try {
-      loaded = { module: createRequire(import.meta.url)(NATIVE_UDP_PATH) as NativeUdp, reason: null };
+      load = { module: createRequire(import.meta.url)(path) as NativeUdp, reason: null };
     } catch (err) {
-      loaded = { module: null, reason: `${NATIVE_UDP_PATH} does not load: ${err instanceof Error ? err.message : String(err)}; rebuild it with "npm run build:native"` };
+      load = { module: null, reason: `${path} does not load: ${err instanceof Error ? err.message : String(err)}; rebuild it with "npm run build:native"` };
     }
   }
-  return loaded;
+  loaded.set(path, load);
+  return load;
 }
