@@ -2,9 +2,12 @@
 // file, each server pinned to CPU 0 and dnsperf to CPU 1, one server at a time.
 // Not part of the test suite. Usage:
 //   node dist/bench/run-knot-comparison.js [--names 10000] [--names 1000000]
-//     [--duration 10] [--warmup 3] [--repeat 3] [--outstanding 200] [--servers knot,mcns[,echo]]
-// `echo` adds bench/udp-echo-server.ts, a bare Node UDP socket answering one fixed
-// answer: the floor of any server on Node's dgram, measured in the same rounds.
+//     [--duration 10] [--warmup 3] [--repeat 3] [--outstanding 200]
+//     [--servers knot,mcns[,mcns-dgram,echo,echo-batched]]
+// `mcns` runs with [dns] udp_io = "batched" (docs/adr/0004-batched-udp.md), `mcns-dgram`
+// on Node's dgram socket. `echo` and `echo-batched` add bench/udp-echo-server.ts, a bare
+// UDP socket answering one fixed answer: the floor of each UDP path, measured in the
+// same rounds.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -19,8 +22,10 @@ import { freePort } from '../test/helpers/free-port.js';
 import { exchangeUdp, type ServerAddress } from '../test/differential/dns-exchange.js';
 import { ServerProcess } from '../test/differential/server-process.js';
 
-type ServerName = 'knot' | 'mcns' | 'echo';
-const SERVER_NAMES: readonly string[] = ['knot', 'mcns', 'echo'];
+// mcns: [dns] udp_io = "batched" (the default where the module is built); mcns-dgram: Node's dgram socket;
+// echo: a bare Node dgram echo (the floor of that path); echo-batched: the same echo on the batched socket.
+type ServerName = 'knot' | 'mcns' | 'mcns-dgram' | 'echo' | 'echo-batched';
+const SERVER_NAMES: readonly string[] = ['knot', 'mcns', 'mcns-dgram', 'echo', 'echo-batched'];
 
 interface Options {
   readonly names: readonly number[];
@@ -108,7 +113,8 @@ async function startServer(server: ServerName, zoneFile: string): Promise<Starte
   const timeoutMs = 300000;
   const started = server === 'knot'
     ? { ...(await startKnot(zones, port, { timeoutMs, pinCpu: SERVER_CPU })), importMs: null }
-    : server === 'echo' ? await startEcho(port) : await startMcns(zones, port, { timeoutMs, pinCpu: SERVER_CPU });
+    : server === 'echo' || server === 'echo-batched' ? await startEcho(port, server === 'echo' ? 'literal' : 'batched')
+      : await startMcns(zones, port, { timeoutMs, pinCpu: SERVER_CPU, udpIo: server === 'mcns' ? 'batched' : 'dgram' });
   running.add(started);
   return {
     server,
@@ -124,10 +130,10 @@ async function startServer(server: ServerName, zoneFile: string): Promise<Starte
   };
 }
 
-/** The bare Node UDP echo (the floor), pinned like the others; it answers every query with one fixed answer. */
-async function startEcho(port: number): Promise<{ address: ServerAddress; process: ServerProcess; readyMs: number; importMs: null; stop(): Promise<void> }> {
+/** The bare UDP echo (the floor of a UDP path), pinned like the others; it answers every query with one fixed answer. */
+async function startEcho(port: number, mode: 'literal' | 'batched'): Promise<{ address: ServerAddress; process: ServerProcess; readyMs: number; importMs: null; stop(): Promise<void> }> {
   const script = join(dirname(fileURLToPath(import.meta.url)), 'udp-echo-server.js');
-  const child = await ServerProcess.spawn('echo', 'taskset', ['-c', String(SERVER_CPU), process.execPath, script, String(port), 'literal']);
+  const child = await ServerProcess.spawn('echo', 'taskset', ['-c', String(SERVER_CPU), process.execPath, script, String(port), mode]);
   const address = { host: '127.0.0.1', port };
   const probe = Buffer.from(dnsPacket.encode({ type: 'query', id: 1, questions: [{ type: 'A', name: `h0.${BENCH_ORIGIN}` }] }));
   const readyMs = await child.waitForAnswer(address, probe, 10_000);
@@ -223,7 +229,7 @@ function printTable(results: readonly Measurement[]): void {
   console.log('|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of results) {
     const knot = results.find((k) => k.server === 'knot' && k.names === r.names && k.perf !== null);
-    const ratio = r.server === 'mcns' && r.perf !== null && knot?.perf ? r.perf.qps / knot.perf.qps : NaN;
+    const ratio = r.server.startsWith('mcns') && r.perf !== null && knot?.perf ? r.perf.qps / knot.perf.qps : NaN;
     const p = r.perf;
     console.log(`| ${r.names} | ${r.server} | ${p === null ? 'failed' : fixed(p.qps, 0)} | ${fixed(ratio, 2)} | ` +
       `${fixed(r.cpuMicrosPerQuery, 2)} | ${fixed(1e6 / r.cpuMicrosPerQuery, 0)} | ${fixed(r.serverCpuPercent, 0)} | ${p === null ? '-' : fixed(p.clientCpuPercent, 0)} | ` +
@@ -242,11 +248,14 @@ function printTargets(results: readonly Measurement[]): void {
     console.log(`  ${r.names} names: QPS ${fixed(r.perf!.qps, 0)} (>= 100000: ${r.perf!.qps >= 100000 ? 'met' : 'NOT met'}), ` +
       `CPU ${fixed(r.cpuMicrosPerQuery, 2)} µs/query (<= 10: ${r.cpuMicrosPerQuery <= 10 ? 'met' : 'NOT met'})`);
   }
-  for (const r of mcns) {
-    const echo = results.find((e) => e.server === 'echo' && e.names === r.names && e.perf !== null);
-    if (echo !== undefined) {
-      console.log(`  ${r.names} names: mcns ${fixed(r.cpuMicrosPerQuery, 2)} µs/query against the bare Node UDP echo's ${fixed(echo.cpuMicrosPerQuery, 2)} ` +
-        `(the floor on this machine now): ${fixed(r.cpuMicrosPerQuery - echo.cpuMicrosPerQuery, 2)} µs of DNS work per query`);
+  const floors = [['mcns', 'echo-batched', 'batched'], ['mcns-dgram', 'echo', 'dgram']] as const;
+  for (const [server, floor, path] of floors) {
+    for (const r of results.filter((x) => x.server === server && x.perf !== null)) {
+      const echo = results.find((e) => e.server === floor && e.names === r.names && e.perf !== null);
+      if (echo !== undefined) {
+        console.log(`  ${r.names} names: ${server} ${fixed(r.cpuMicrosPerQuery, 2)} µs/query against the bare ${path} UDP echo's ${fixed(echo.cpuMicrosPerQuery, 2)} ` +
+          `(the floor of that path on this machine now): ${fixed(r.cpuMicrosPerQuery - echo.cpuMicrosPerQuery, 2)} µs of DNS work per query`);
+      }
     }
   }
   const big = mcns.find((r) => r.names === 1000000);

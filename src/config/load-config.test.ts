@@ -45,6 +45,7 @@ tcp_idle_timeout = "500ms"
 tcp_max_connections = 10
 tcp_max_queries_per_connection = 5
 udp_max_payload = 4096
+udp_io = "dgram"
 [database]
 path = "/srv/mcns/mcns.db"
 [log]
@@ -52,8 +53,9 @@ level = "debug"
 `, FILE);
   assert.deepEqual(config.dns, {
     listen: [{ host: '0.0.0.0', port: 53 }, { host: '::', port: 53 }, { host: '192.0.2.1', port: 5353 }],
-    tcpIdleTimeoutMs: 500, tcpMaxConnections: 10, tcpMaxQueriesPerConnection: 5, udpMaxPayload: 4096,
+    tcpIdleTimeoutMs: 500, tcpMaxConnections: 10, tcpMaxQueriesPerConnection: 5, udpMaxPayload: 4096, udpIo: 'dgram',
   });
+  assert.throws(() => parseConfigText('[dns]\nudp_io = "fast"', FILE), /udp_io.*"fast".*must be one of auto, batched, dgram/);
   assert.equal(config.database.path, '/srv/mcns/mcns.db');
   assert.equal(config.log.level, 'debug');
 });

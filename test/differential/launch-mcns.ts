@@ -30,6 +30,8 @@ export interface McnsStartOptions {
   readonly nodeArgs?: readonly string[];
   /** Pin `mcns serve` to this CPU (taskset -c). */
   readonly pinCpu?: number;
+  /** [dns] udp_io; the default ("auto") when not given. */
+  readonly udpIo?: 'auto' | 'batched' | 'dgram';
 }
 
 function findMcnsBin(): string {
@@ -50,10 +52,11 @@ export const MCNS_BIN = findMcnsBin();
  * logs, the API on free ports, and metrics on `metricsPort` (a free one by default).
  * Other tables can be appended to the text.
  */
-export function mcnsConfig(dir: string, port: number, metricsPort = 0): string {
+export function mcnsConfig(dir: string, port: number, metricsPort = 0, udpIo?: 'auto' | 'batched' | 'dgram'): string {
   return [
     '[dns]',
     `listen_addr = ["127.0.0.1:${port}"]`,
+    ...(udpIo === undefined ? [] : [`udp_io = "${udpIo}"`]),
     '',
     '[database]',
     `path = ${JSON.stringify(join(dir, 'mcns.db'))}`,
@@ -86,7 +89,7 @@ export async function startMcns(zones: readonly CorpusZone[], port: number, opti
   const timeoutMs = options.timeoutMs ?? 30000;
   const dir = mkdtempSync(join(tmpdir(), 'mcns-diff-'));
   const config = join(dir, 'mcns.toml');
-  writeFileSync(config, mcnsConfig(dir, port));
+  writeFileSync(config, mcnsConfig(dir, port, 0, options.udpIo));
   const cleanup = (): void => rmSync(dir, { recursive: true, force: true });
   const importStarted = performance.now();
   try {
