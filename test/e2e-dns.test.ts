@@ -163,3 +163,30 @@ describe('names', () => {
     assert.equal(r.answer[0]?.data, '192.0.2.1');
   });
 });
+
+describe('the UDP path ([dns] udp_io, docs/adr/0004-batched-udp.md)', () => {
+  it('serves on the batched socket by default, and says so when it starts', () => {
+    assert.match(mcns.logs(), /dns listening on udp \(batched\) and tcp/);
+  });
+
+  it('gives the same answers on Node\'s dgram socket with udp_io = "dgram"', async () => {
+    const other = await startMcns({ zones: { 'example.com.': ZONE }, dnsConfig: ['udp_io = "dgram"'] });
+    try {
+      assert.match(other.logs(), /dns listening on udp \(dgram\) and tcp/);
+      const args = (host: string): string[] => [`@${host}`, '-p', String(other.port), '+notcp'];
+      for (const host of other.hosts) {
+        for (const [name, type] of [['www.example.com', 'AAAA'], ['alias.example.com', 'A'], ['nope.example.com', 'A'], ['www.sub.example.com', 'A']]) {
+          const [want, got] = await Promise.all([dig([...at(host, 'udp'), name!, type!]), dig([...args(host), name!, type!])]);
+          assert.equal(got.status, want.status, explain(got));
+          assert.deepEqual(got.flags, want.flags, explain(got));
+          assert.deepEqual(got.answer, want.answer, explain(got));
+          assert.deepEqual(got.authority, want.authority, explain(got));
+        }
+      }
+      const udp = await kdig([...args('127.0.0.1'), '+noedns', '+ignore', 'big.example.com', 'TXT']);
+      assert.ok(udp.flags.includes('tc'), explain(udp));
+    } finally {
+      assert.equal((await other.stop()).code, 0);
+    }
+  });
+});

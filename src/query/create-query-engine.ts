@@ -138,6 +138,8 @@ class Engine implements AuthoritativeEngine {
         // is kept as text: other queries take the cache's current key meanwhile.
         const generation = cache === null ? 0 : cache.generation;
         const key = cacheable ? cache.currentKey() : null;
+        // The request's bytes are the transport's only until this call returns (types.ts).
+        const header = request.slice(0, 12);
         return reply.then((forwarded) => {
           const bytes = forwarded.bytes;
           if (bytes === null) return null;
@@ -147,7 +149,7 @@ class Engine implements AuthoritativeEngine {
         }, (err: unknown) => {
           stats.internalErrors++;
           this.lastInternalError = err;
-          return serverFailure(request);
+          return serverFailure(header);
         });
       }
       // The cache copies the bytes, so setting RA afterwards touches only this reply.

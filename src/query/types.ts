@@ -2,7 +2,11 @@
 // port through which the engine forwards names it is not authoritative for.
 import type { Question, ResourceRecord } from '../wire/index.js';
 
-/** Where a request came from; the transports fill it, the engine only reads it. */
+/**
+ * Where a request came from; the transports fill it, the engine only reads it, and
+ * only during `handle`: a transport may move the same object on to its next request
+ * (the batched UDP listener does), and it may compute a field when first read.
+ */
 export interface RequestContext {
   readonly transport: 'udp' | 'tcp';
   readonly remoteAddress: string;
@@ -20,7 +24,9 @@ export type EngineReply = Uint8Array | readonly Uint8Array[] | null;
  * The query engine as the transports see it. Never throws (nor rejects) for any
  * input bytes. Authoritative answers come back synchronously; only work that must
  * wait on the network (forwarding to upstreams) returns a promise, so the common
- * path allocates no promise. The transports handle both.
+ * path allocates no promise. The transports handle both. The request's bytes are
+ * valid only during the call (the batched UDP listener reuses its buffer): what a
+ * later reply needs is copied first.
  */
 export interface QueryEngine {
   handle(request: Uint8Array, ctx: RequestContext): EngineReply | Promise<EngineReply>;
