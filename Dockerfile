@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
-# mcns container image: build stage compiles TypeScript and better-sqlite3's native
-# addon; runtime stage carries only production dependencies and runs as user mcns.
+# mcns container image: build stage compiles TypeScript, better-sqlite3's native
+# addon and our batched UDP module (native/mcns_udp.c, docs/adr/0004); runtime stage carries only production dependencies and runs as user mcns.
 #
 #   docker build -t mcns:0.1.0 .
 #   docker compose -f deploy/docker/docker-compose.yml up -d
@@ -15,7 +15,8 @@
 ARG NODE_IMAGE=node:20-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
-# better-sqlite3 compiles its addon when no prebuilt binary matches.
+# better-sqlite3 compiles its addon when no prebuilt binary matches; gcc (with g++)
+# builds native/mcns_udp.c against the image's /usr/local/include/node.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
@@ -26,8 +27,11 @@ COPY package.json package-lock.json ./
 RUN npm install --no-audit --no-fund
 COPY tsconfig.json ./
 COPY bin ./bin
+COPY scripts/build-native.mjs ./scripts/build-native.mjs
+COPY native ./native
 COPY src ./src
-RUN npm run build \
+# The image always carries the batched UDP module: a failed compile fails the build.
+RUN MCNS_REQUIRE_NATIVE=1 npm run build \
  && npm prune --omit=dev --no-audit --no-fund
 
 FROM ${NODE_IMAGE} AS runtime
@@ -48,6 +52,7 @@ COPY --from=build /src/package.json ./package.json
 COPY --from=build /src/node_modules ./node_modules
 COPY --from=build /src/bin ./bin
 COPY --from=build /src/dist/src ./dist/src
+COPY --from=build /src/native/build ./native/build
 COPY examples ./examples
 COPY docs/RUNBOOK.md ./docs/RUNBOOK.md
 COPY deploy/docker/mcns.toml /etc/mcns/mcns.toml

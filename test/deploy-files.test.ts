@@ -94,6 +94,10 @@ test('Dockerfile: a build stage with the toolchain for better-sqlite3, a runtime
   for (const pkg of ['python3', 'make', 'g++']) assert.match(buildRuns, new RegExp(`apt-get install[^\\n]*\\s${pkg.replace('+', '\\+')}(\\s|$)`), `build installs ${pkg}`);
   assert.match(buildRuns, /npm (ci|install)\b/, 'build installs the locked dependencies');
   for (const step of ['npm run build', 'npm prune --omit=dev']) assert.ok(buildRuns.includes(step), `build runs ${step}`);
+  // The batched UDP module (docs/adr/0004-batched-udp.md) is built, or the image is not, and the runtime carries it.
+  assert.match(buildRuns, /MCNS_REQUIRE_NATIVE=1 npm run build/, 'a missing batched UDP module fails the image build');
+  const copied = runtime.instructions.filter((i) => i.keyword === 'COPY').map((i) => i.args);
+  assert.ok(copied.some((a) => /--from=build \/src\/native\/build \.\/native\/build$/.test(a)), 'the runtime stage copies native/build');
   const runtimeRuns = runtime.instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args).join('\n');
   assert.doesNotMatch(runtimeRuns, /install[^\n]*\s(g\+\+|make|python3)\s/, 'no compiler in the runtime image');
   assert.match(runtimeRuns, /setcap cap_net_bind_service=\+ep \/usr\/local\/bin\/node/, 'node may bind port 53 as a non-root user');
