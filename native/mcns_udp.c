@@ -25,8 +25,15 @@
 
 // Datagrams read per recvmmsg; the JavaScript side sizes its buffers from it.
 #define BATCH 64
-// Bytes of one source address slot (struct sockaddr_storage).
+// One address slot per datagram: the client's sockaddr (sockaddr_in or
+// sockaddr_in6) in the first NAME_BYTES, then, on a wildcard socket, the
+// address the datagram was sent to (LOCAL_AT: int32 family, 0 for none; uint32
+// interface index; 16 address bytes), so the reply leaves from that address.
 #define ADDR_SLOT 128
+#define NAME_BYTES 64
+#define LOCAL_AT 64
+// Control bytes per datagram: room for one in6_pktinfo (the larger of the two).
+#define CONTROL_BYTES 64
 // recvmmsg rounds per readable event before the loop gets a turn (timers,
 // TCP, the API): at most BATCH * ROUNDS datagrams at a time.
 #define ROUNDS 4
@@ -44,6 +51,7 @@
 typedef struct listener {
   int fd;
   int closing;
+  int pktinfo;  // bound to 0.0.0.0 or ::: read each datagram's destination, reply from it
   int owners;  // the uv handle and the JavaScript external: freed when both let go
   napi_env env;
   uv_poll_t poll;
@@ -61,6 +69,8 @@ typedef struct listener {
   struct iovec in_iov[BATCH];
   struct mmsghdr out_msgs[BATCH];
   struct iovec out_iov[BATCH];
+  uint8_t in_control[BATCH][CONTROL_BYTES] __attribute__((aligned(8)));
+  uint8_t out_control[BATCH][CONTROL_BYTES] __attribute__((aligned(8)));
 } listener;
 
 #define CHECK(env, call)                                   \
@@ -129,12 +139,83 @@ static void call_js(listener *l, int count) {
   napi_close_handle_scope(env, scope);
 }
 
+// Notes in the address slot where datagram `h` was sent to (its IP_PKTINFO or IPV6_PKTINFO).
+static void note_local(uint8_t *slot, struct msghdr *h) {
+  int32_t none = 0;
+  memcpy(slot + LOCAL_AT, &none, sizeof none);
+  for (struct cmsghdr *c = CMSG_FIRSTHDR(h); c != NULL; c = CMSG_NXTHDR(h, c)) {
+    if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+      struct in_pktinfo info;
+      memcpy(&info, CMSG_DATA(c), sizeof info);
+      int32_t family = AF_INET;
+      uint32_t ifindex = 0;  // IPv4: the source address alone; routing picks the interface
+      memcpy(slot + LOCAL_AT, &family, sizeof family);
+      memcpy(slot + LOCAL_AT + 4, &ifindex, sizeof ifindex);
+      memcpy(slot + LOCAL_AT + 8, &info.ipi_addr, 4);
+      return;
+    }
+    if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+      struct in6_pktinfo info;
+      memcpy(&info, CMSG_DATA(c), sizeof info);
+      int32_t family = AF_INET6;
+      // A link-local address means something only on its interface; any other does not need one.
+      uint32_t ifindex = IN6_IS_ADDR_LINKLOCAL(&info.ipi6_addr) ? info.ipi6_ifindex : 0;
+      memcpy(slot + LOCAL_AT, &family, sizeof family);
+      memcpy(slot + LOCAL_AT + 4, &ifindex, sizeof ifindex);
+      memcpy(slot + LOCAL_AT + 8, &info.ipi6_addr, 16);
+      return;
+    }
+  }
+}
+
+// Writes into `control` the ancillary data that sends a reply from the slot's noted
+// address; returns its length, 0 when the slot notes none.
+static size_t reply_control(const uint8_t *slot, size_t slot_len, uint8_t *control) {
+  int32_t family;
+  uint32_t ifindex;
+  if (slot_len < LOCAL_AT + 24) return 0;
+  memcpy(&family, slot + LOCAL_AT, sizeof family);
+  memcpy(&ifindex, slot + LOCAL_AT + 4, sizeof ifindex);
+  struct msghdr h = {0};
+  h.msg_control = control;
+  if (family == AF_INET) {
+    h.msg_controllen = CMSG_SPACE(sizeof(struct in_pktinfo));
+    struct cmsghdr *c = CMSG_FIRSTHDR(&h);
+    c->cmsg_level = IPPROTO_IP;
+    c->cmsg_type = IP_PKTINFO;
+    c->cmsg_len = CMSG_LEN(sizeof(struct in_pktinfo));
+    struct in_pktinfo info;
+    memset(&info, 0, sizeof info);
+    info.ipi_ifindex = (int)ifindex;
+    memcpy(&info.ipi_spec_dst, slot + LOCAL_AT + 8, 4);
+    memcpy(CMSG_DATA(c), &info, sizeof info);
+    return h.msg_controllen;
+  }
+  if (family == AF_INET6) {
+    h.msg_controllen = CMSG_SPACE(sizeof(struct in6_pktinfo));
+    struct cmsghdr *c = CMSG_FIRSTHDR(&h);
+    c->cmsg_level = IPPROTO_IPV6;
+    c->cmsg_type = IPV6_PKTINFO;
+    c->cmsg_len = CMSG_LEN(sizeof(struct in6_pktinfo));
+    struct in6_pktinfo info;
+    memset(&info, 0, sizeof info);
+    info.ipi6_ifindex = ifindex;
+    memcpy(&info.ipi6_addr, slot + LOCAL_AT + 8, 16);
+    memcpy(CMSG_DATA(c), &info, sizeof info);
+    return h.msg_controllen;
+  }
+  return 0;
+}
+
 static void on_readable(uv_poll_t *handle, int status, int events) {
   listener *l = handle->data;
   (void)events;
   if (status < 0) return;
   for (int round = 0; round < ROUNDS && !l->closing; round++) {
-    for (int i = 0; i < BATCH; i++) l->in_msgs[i].msg_hdr.msg_namelen = ADDR_SLOT;
+    for (int i = 0; i < BATCH; i++) {
+      l->in_msgs[i].msg_hdr.msg_namelen = NAME_BYTES;
+      if (l->pktinfo) l->in_msgs[i].msg_hdr.msg_controllen = CONTROL_BYTES;
+    }
     int n = recvmmsg(l->fd, l->in_msgs, BATCH, MSG_DONTWAIT, NULL);
     if (n <= 0) {
       if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) l->meta[META_RECV_ERRORS]++;
@@ -144,6 +225,7 @@ static void on_readable(uv_poll_t *handle, int status, int events) {
       int cut = (l->in_msgs[i].msg_hdr.msg_flags & MSG_TRUNC) != 0;
       l->meta[META_IN + i] = cut ? -1 : (int32_t)l->in_msgs[i].msg_len;
       l->meta[META_OUT_LENGTH + i] = 0;
+      if (l->pktinfo) note_local(l->addrs + (size_t)i * ADDR_SLOT, &l->in_msgs[i].msg_hdr);
     }
     call_js(l, n);
     if (l->closing) return;
@@ -161,6 +243,13 @@ static void on_readable(uv_poll_t *handle, int status, int events) {
       h->msg_iovlen = 1;
       h->msg_control = NULL;
       h->msg_controllen = 0;
+      if (l->pktinfo) {
+        size_t control = reply_control(l->addrs + (size_t)i * ADDR_SLOT, ADDR_SLOT, l->out_control[count]);
+        if (control > 0) {
+          h->msg_control = l->out_control[count];
+          h->msg_controllen = control;
+        }
+      }
       h->msg_flags = 0;
       count++;
     }
@@ -260,6 +349,11 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
     return NULL;
   }
   int family = found->ai_family;
+  // On 0.0.0.0 or :: a host with several addresses would answer from whichever the
+  // route picks, and clients drop a reply from an address they did not ask.
+  int wildcard = family == AF_INET
+    ? ((struct sockaddr_in *)found->ai_addr)->sin_addr.s_addr == htonl(INADDR_ANY)
+    : IN6_IS_ADDR_UNSPECIFIED(&((struct sockaddr_in6 *)found->ai_addr)->sin6_addr);
   int fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) {
     int err = errno;
@@ -270,6 +364,17 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   int one = 1;
   // So that 0.0.0.0 and :: (or 127.0.0.1 and ::1) can share one port, as the dgram listener does.
   if (family == AF_INET6) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+  if (wildcard) {
+    int rc = family == AF_INET ? setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof one)
+                               : setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof one);
+    if (rc != 0) {
+      int err = errno;
+      freeaddrinfo(found);
+      close(fd);
+      throw_system(env, "setsockopt", err, host, port);
+      return NULL;
+    }
+  }
   if (bind(fd, found->ai_addr, found->ai_addrlen) != 0) {
     int err = errno;
     freeaddrinfo(found);
@@ -300,6 +405,7 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   l->fd = fd;
   l->env = env;
   l->owners = 2;
+  l->pktinfo = wildcard;
   l->in = in;
   l->slot = (size_t)slot;
   l->out = out;
@@ -311,7 +417,11 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
     l->in_iov[i].iov_base = l->in + (size_t)i * l->slot;
     l->in_iov[i].iov_len = l->slot;
     l->in_msgs[i].msg_hdr.msg_name = l->addrs + (size_t)i * ADDR_SLOT;
-    l->in_msgs[i].msg_hdr.msg_namelen = ADDR_SLOT;
+    l->in_msgs[i].msg_hdr.msg_namelen = NAME_BYTES;
+    if (l->pktinfo) {
+      l->in_msgs[i].msg_hdr.msg_control = l->in_control[i];
+      l->in_msgs[i].msg_hdr.msg_controllen = CONTROL_BYTES;
+    }
     l->in_msgs[i].msg_hdr.msg_iov = &l->in_iov[i];
     l->in_msgs[i].msg_hdr.msg_iovlen = 1;
   }
@@ -377,7 +487,8 @@ static socklen_t address_length(const uint8_t *addr, size_t length) {
 
 // sendTo(listener, data, address) -> 0, or the negative errno. For replies that
 // come later than their batch (forwarded queries); `address` is a copy of the
-// datagram's source address slot.
+// datagram's address slot (the first 96 bytes at least, to reply from the
+// address it was sent to).
 static napi_value js_send_to(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value argv[3], result;
@@ -397,9 +508,21 @@ static napi_value js_send_to(napi_env env, napi_callback_info info) {
   } else if (name_len == 0) {
     rc = -EINVAL;
   } else {
+    struct iovec iov = {data, length};
+    uint8_t control[CONTROL_BYTES] __attribute__((aligned(8)));
+    struct msghdr h = {0};
+    h.msg_name = addr;
+    h.msg_namelen = name_len;
+    h.msg_iov = &iov;
+    h.msg_iovlen = 1;
+    size_t control_len = l->pktinfo ? reply_control(addr, addr_len, control) : 0;
+    if (control_len > 0) {
+      h.msg_control = control;
+      h.msg_controllen = control_len;
+    }
     ssize_t sent;
     do {
-      sent = sendto(l->fd, data, length, MSG_DONTWAIT, (const struct sockaddr *)addr, name_len);
+      sent = sendmsg(l->fd, &h, MSG_DONTWAIT);
     } while (sent < 0 && errno == EINTR);
     if (sent < 0) rc = -errno;
   }
@@ -441,7 +564,9 @@ static napi_value init(napi_env env, napi_value exports) {
     {"addressOf", NULL, js_address_of, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
-  napi_value batch, addr_slot, meta_len;
+  napi_value batch, addr_slot, meta_len, addr_copy;
+  napi_create_int32(env, LOCAL_AT + 24, &addr_copy);
+  napi_set_named_property(env, exports, "ADDR_COPY", addr_copy);
   napi_create_int32(env, BATCH, &batch);
   napi_create_int32(env, ADDR_SLOT, &addr_slot);
   napi_create_int32(env, META_LEN, &meta_len);

@@ -15,8 +15,6 @@ import { UDP_SOCKET_BUFFER_BYTES, type UdpTransport } from './udp-listener.js';
 
 /** Bytes per datagram slot: the largest UDP payload fits, so no query is ever cut. */
 const SLOT = 65_536;
-/** Bytes of a sockaddr_in6, the larger of the two address forms a reply needs. */
-const SOCKADDR_BYTES = 28;
 
 /**
  * The request context of the datagram being handled: one object per listener,
@@ -30,11 +28,13 @@ class DatagramContext implements RequestContext {
   readonly #native: NativeUdp;
   readonly #addrs: Buffer;
   readonly #slot: number;
+  readonly #copy: number;
 
   constructor(native: NativeUdp, addrs: Buffer) {
     this.#native = native;
     this.#addrs = addrs;
     this.#slot = native.ADDR_SLOT;
+    this.#copy = native.ADDR_COPY;
   }
 
   moveTo(index: number): void {
@@ -52,10 +52,10 @@ class DatagramContext implements RequestContext {
     return (this.#addrs[at + 2]! << 8) | this.#addrs[at + 3]!;
   }
 
-  /** A copy of the source address, for a reply sent after the batch. */
+  /** A copy of the client's address and the one it asked (wildcard sockets), for a reply sent after the batch. */
   copyAddress(): Buffer {
     const at = this.#index * this.#slot;
-    return Buffer.from(this.#addrs.subarray(at, at + SOCKADDR_BYTES));
+    return Buffer.from(this.#addrs.subarray(at, at + this.#copy));
   }
 }
 

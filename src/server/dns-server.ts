@@ -206,6 +206,14 @@ class DnsServerImpl implements DnsServer {
     }
     const where = this.#bound.map((b) => formatAddress(b.host, b.port)).join(', ');
     this.#log.info(`dns listening on udp (${this.udpPath}) and tcp ${where}`);
+    if (this.#native === null) {
+      for (const b of this.#bound.filter((x) => x.host === '0.0.0.0' || x.host === '::')) {
+        // Node's dgram cannot read a datagram's destination (IP_PKTINFO) nor choose a reply's source.
+        this.#log.warn(`udp on ${formatAddress(b.host, b.port)} uses Node's dgram socket, which answers from the address the route picks: ` +
+          'on a host with several addresses, clients that asked another one drop the reply; list each address in [dns] listen_addr, ' +
+          'or use the batched socket ([dns] udp_io)');
+      }
+    }
   }
 
   /** UDP first, then TCP on the port UDP got, so both transports share the port even for port 0. */

@@ -9,8 +9,10 @@ import { fileURLToPath } from 'node:url';
 export interface NativeUdp {
   /** Datagrams read per recvmmsg: the slots of `input` and `addrs`. */
   readonly BATCH: number;
-  /** Bytes per source address slot (struct sockaddr_storage). */
+  /** Bytes per address slot: the client's sockaddr, then (on 0.0.0.0 or ::) the address the datagram was sent to. */
   readonly ADDR_SLOT: number;
+  /** Bytes of a slot that sendTo needs: both addresses, so a late reply leaves from the address that was asked. */
+  readonly ADDR_COPY: number;
   /** Int32 elements of `meta`: lengths in, reply offsets and lengths out, then the send and receive error counters. */
   readonly META_LEN: number;
   /** Binds host:port and starts reading; returns the handle and the port bound. Throws Node-style system errors (code EADDRINUSE, ...). */
@@ -18,7 +20,7 @@ export interface NativeUdp {
     meta: Int32Array, addrs: Buffer, socketBufferBytes: number): [NativeUdpHandle, number];
   /** Stops reading; `onClosed` runs once the socket is closed. A second call does nothing. */
   close(handle: NativeUdpHandle, onClosed: () => void): void;
-  /** Sends one datagram to a copied address slot; 0, or the negative errno. */
+  /** Sends one datagram to a copied address slot (ADDR_COPY bytes); 0, or the negative errno. */
   sendTo(handle: NativeUdpHandle, data: Uint8Array, address: Uint8Array): number;
   /** Datagram i's source address as text (inet_ntop). */
   addressOf(addrs: Buffer, index: number): string;
