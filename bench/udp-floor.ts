@@ -1,9 +1,10 @@
 // What a query costs Node.js itself: CPU per query of a bare UDP echo server
 // (bench/udp-echo-server.ts), pinned to CPU 0 like mcns and Knot in
 // run-knot-comparison.ts, under the same dnsperf load on CPU 1. No DNS work at
-// all, so this is the ceiling for any server on Node's dgram here. Two modes: the
-// default address lookup on send, and the immediate one mcns uses.
-// Usage: npx tsc -p tsconfig.json && node dist/bench/udp-floor.js [--duration 6] [--repeat 3]
+// all, so this is the ceiling for any server on that UDP path here. Three modes:
+// Node's dgram with its default address lookup on send, dgram with the immediate
+// lookup udp-listener.ts uses, and the batched native socket (ADR 0004).
+// Usage: npm run build && node dist/bench/udp-floor.js [--duration 6] [--repeat 3]
 // Bounded: each run is `duration` seconds and at most 100 passes of the query file;
 // every process started is stopped by its PID.
 import { spawn, type ChildProcess } from 'node:child_process';
