@@ -29,7 +29,7 @@ async function everyFamily(): Promise<Map<string, string>> {
       udpReceived: 0, udpDropped: 0, udpErrors: 0, tcpAccepted: 0, tcpRejected: 0, tcpOpen: 0, tcpQueries: 0, tcpDropped: 0,
       tcpIdleClosed: 0, tcpQueryLimitClosed: 0, tcpBackpressure: 0, tcpErrors: 0, badReplies: 0, engineErrors: 0,
     };
-    metrics.trackDns({ stats: counters, responses: new ResponseStats() },
+    metrics.trackDns({ stats: counters, responses: new ResponseStats(), udpPath: 'batched' },
       { stats: { cacheHits: 0, cacheMisses: 0, forwardCacheHits: 0, forwarded: 0, dropped: 0, internalErrors: 0 }, cacheEntries: 0 });
     metrics.trackZones(() => []);
     metrics.trackStorage('/nonexistent/mcns.db', '/nonexistent/backups');

@@ -123,6 +123,9 @@ describe('mcns serve metrics', () => {
     const delta = (name: string, labels: Record<string, string> = {}): number =>
       (valueOf(after, name, labels) ?? 0) - (valueOf(before, name, labels) ?? 0);
 
+    // The default UDP socket where the module is built (CI requires it).
+    assert.equal(valueOf(after, 'mcns_dns_udp_socket_info', { kind: 'batched' }), 1);
+    assert.equal(valueOf(after, 'mcns_dns_udp_socket_info', { kind: 'dgram' }), undefined);
     assert.equal(delta('mcns_dns_requests_total', { transport: 'udp' }), 10);
     assert.equal(delta('mcns_dns_requests_total', { transport: 'tcp' }), 3);
     assert.equal(delta('mcns_dns_responses_total', { transport: 'udp', qtype: 'A', rcode: 'NOERROR' }), 5);

@@ -43,6 +43,8 @@ export interface DnsResponseCounts {
 export interface DnsServerSource {
   readonly stats: DnsTransportCounters;
   readonly responses: DnsResponseCounts;
+  /** The UDP socket in use ([dns] udp_io): the native batched one or Node's dgram. */
+  readonly udpPath: 'batched' | 'dgram';
 }
 
 /** The query engine (src/query AuthoritativeEngine). */

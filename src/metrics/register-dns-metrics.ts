@@ -40,6 +40,9 @@ export function registerDnsMetrics(registry: Registry, server: DnsServerSource, 
   registerPulled(registry, 'mcns_dns_socket_errors_total', 'Socket errors of the DNS transports (failed UDP sends, TCP resets and accept failures), by transport.', 'counter', (out) => {
     out.push({ labels: { transport: 'udp' }, value: s.udpErrors }, { labels: { transport: 'tcp' }, value: s.tcpErrors });
   });
+  registerPulled(registry, 'mcns_dns_udp_socket_info', 'Always 1; the label says which UDP socket serves DNS: batched (recvmmsg/sendmmsg) or dgram (Node\'s).', 'gauge', (out) => {
+    out.push({ labels: { kind: server.udpPath }, value: 1 });
+  });
   registerPulled(registry, 'mcns_dns_tcp_connections_open', 'DNS TCP connections open now.', 'gauge', (out) => {
     out.push({ labels: {}, value: s.tcpOpen });
   });
