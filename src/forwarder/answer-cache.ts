@@ -14,12 +14,12 @@ import {
   nameLower,
   Rcode,
   RRType,
+  ttlFieldsOf,
   type Message,
   type Name,
   type Question,
   type ResourceRecord,
 } from '../wire/index.js';
-import { scanRecordOffsets } from './scan-record-offsets.js';
 
 /** Cache limits and TTL policy (seconds, except where named in ms or bytes). */
 export interface AnswerCacheOptions {
@@ -356,9 +356,11 @@ export class AnswerCache {
     };
     const wire = encodeMessage(template, 65535);
     if ((wire[2]! & 0x02) !== 0) return null;
-    const offsets = scanRecordOffsets(wire);
-    if (offsets === null) return null;
-    const bytes = wire.length + offsets.ttlOffsets.byteLength + ENTRY_OVERHEAD + lname.length;
+    // No OPT in `wire` (edns null), so these are the TTLs of every record.
+    const fields = ttlFieldsOf(wire);
+    if (fields === null) return null;
+    const ttlOffsets = Uint32Array.from(fields.offsets);
+    const bytes = wire.length + ttlOffsets.byteLength + ENTRY_OVERHEAD + lname.length;
     if (bytes > this.#options.maxBytes) return null;
     const expiresAt = now + lifetime * 1000;
     const entry: CacheEntry = {
@@ -367,9 +369,9 @@ export class AnswerCache {
       class: question.class,
       flags,
       wire,
-      ttlOffsets: offsets.ttlOffsets,
-      questionEnd: offsets.questionEnd,
-      additionalStart: offsets.additionalStart,
+      ttlOffsets,
+      questionEnd: fields.questionEnd,
+      additionalStart: fields.additionalStart,
       rcode,
       negative: !positive,
       storedAt: now,

@@ -24,12 +24,14 @@ test('finds every record\'s TTL field and the lowest TTL, OPT skipped', () => {
     const fields = ttlFieldsOf(bytes)!;
     assert.deepEqual(fields.offsets.map((o) => ttlAt(bytes, o)), [300, 60, 120], `edns ${edns}`);
     assert.equal(fields.minTtl, 60);
+    assert.equal(fields.questionEnd, 12 + 17 + 4, 'www.example.org. is 17 bytes');
+    assert.equal(fields.additionalStart, fields.offsets[2]! - 4 - 2, 'the third record, a compressed name, starts the additional section');
   }
 });
 
 test('a message with no records has no TTLs and a lowest TTL of 0', () => {
   const bytes = encodeMessage({ ...message(true), answers: [], additionals: [] });
-  assert.deepEqual(ttlFieldsOf(bytes), { offsets: [], minTtl: 0 });
+  assert.deepEqual(ttlFieldsOf(bytes), { offsets: [], minTtl: 0, questionEnd: 33, additionalStart: 33 });
 });
 
 test('bytes that do not walk to the end exactly give null', () => {

@@ -1,13 +1,18 @@
 // Where the TTLs of an encoded message are: the byte offset of the 32-bit TTL field
 // of every record after the question, OPT excepted (its "TTL" holds the extended
-// RCODE, the EDNS version and the DO bit, RFC 6891 6.1.3). A cache that keeps
-// encoded answers uses these to count TTLs down in place without decoding.
+// RCODE, the EDNS version and the DO bit, RFC 6891 6.1.3), and where the sections
+// begin. The caches that keep encoded answers (the engine's and the forwarder's)
+// use these to count TTLs down in place, and to cut sections, without decoding.
 
-/** TTL field offsets (ascending) and the smallest TTL among them. */
+/** TTL field offsets (ascending), the smallest TTL among them, and the section bounds. */
 export interface TtlFields {
   readonly offsets: readonly number[];
   /** The lowest TTL of the records found; 0 when there are none. */
   readonly minTtl: number;
+  /** Offset where the question ends and the answer section begins. */
+  readonly questionEnd: number;
+  /** Offset where the additional section begins (the message length when it is empty). */
+  readonly additionalStart: number;
 }
 
 const TYPE_OPT = 41;
@@ -35,16 +40,20 @@ export function skipEncodedName(buf: Uint8Array, pos: number): number {
 export function ttlFieldsOf(message: Uint8Array): TtlFields | null {
   if (message.length < 12) return null;
   const questions = (message[4]! << 8) | message[5]!;
-  const records = ((message[6]! << 8) | message[7]!) + ((message[8]! << 8) | message[9]!) + ((message[10]! << 8) | message[11]!);
+  const beforeAdditional = ((message[6]! << 8) | message[7]!) + ((message[8]! << 8) | message[9]!);
+  const records = beforeAdditional + ((message[10]! << 8) | message[11]!);
   let pos = 12;
   for (let i = 0; i < questions; i++) {
     pos = skipEncodedName(message, pos);
     if (pos < 0 || pos + 4 > message.length) return null;
     pos += 4;
   }
+  const questionEnd = pos;
+  let additionalStart = message.length;
   const offsets: number[] = [];
   let minTtl = 0xffffffff;
   for (let i = 0; i < records; i++) {
+    if (i === beforeAdditional) additionalStart = pos;
     pos = skipEncodedName(message, pos);
     if (pos < 0 || pos + 10 > message.length) return null;
     const type = (message[pos]! << 8) | message[pos + 1]!;
@@ -58,5 +67,5 @@ export function ttlFieldsOf(message: Uint8Array): TtlFields | null {
     if (pos > message.length) return null;
   }
   if (pos !== message.length) return null;
-  return { offsets, minTtl: offsets.length === 0 ? 0 : minTtl };
+  return { offsets, minTtl: offsets.length === 0 ? 0 : minTtl, questionEnd, additionalStart };
 }
