@@ -10,7 +10,7 @@ import {
 /** The levels `[log] level` accepts (the log layer's levels; config may not import it). */
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 
-/** The values `[dns] udp_io` accepts (the server layer's UDP_IO_CHOICES; config may not import it). */
+/** The values `[dns] udp_io` accepts (the server layer's UdpIo; config may not import it). */
 export const UDP_IO_MODES = ['auto', 'batched', 'dgram'] as const;
 
 /** The values `[auth] mode` accepts. */

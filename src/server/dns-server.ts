@@ -15,13 +15,11 @@ import { BatchedUdpListener } from './batched-udp-listener.js';
 import { loadNativeUdp, type NativeUdp } from './native-udp.js';
 import { UdpListener, type UdpTransport } from './udp-listener.js';
 
-/**
- * How UDP is read and written ([dns] udp_io, docs/adr/0004-batched-udp.md): `batched`
- * is the native recvmmsg/sendmmsg module, `dgram` Node's socket, and `auto` the
- * first when it is built, else the second.
- */
-export const UDP_IO_CHOICES = ['auto', 'batched', 'dgram'] as const;
-export type UdpIo = (typeof UDP_IO_CHOICES)[number];
+/** The UDP socket that serves DNS: the native recvmmsg/sendmmsg module, or Node's dgram. */
+export type UdpPath = 'batched' | 'dgram';
+
+/** [dns] udp_io (docs/adr/0004-batched-udp.md): a path, or `auto` for the first when it is built, else the second. */
+export type UdpIo = UdpPath | 'auto';
 
 /** One address to serve DNS on, UDP and TCP both; port 0 picks a free port (the same for both). */
 export interface ListenAddress {
@@ -98,7 +96,7 @@ export interface DnsServer {
   /** The sockets bound, with real ports (empty before start and after close). */
   addresses(): BoundAddress[];
   /** The UDP path in use once started: the native batched socket or Node's dgram. */
-  readonly udpPath: 'batched' | 'dgram';
+  readonly udpPath: UdpPath;
   /** Live counters; read only. */
   readonly stats: Readonly<ServerStats>;
   /** Responses by transport, question type and RCODE, their sizes and sampled latency, for metrics; read only. */
@@ -165,7 +163,7 @@ class DnsServerImpl implements DnsServer {
     return this.#stats;
   }
 
-  get udpPath(): 'batched' | 'dgram' {
+  get udpPath(): UdpPath {
     return this.#native === null ? 'dgram' : 'batched';
   }
 

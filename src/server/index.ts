@@ -9,8 +9,8 @@ export {
   type DnsServerLimits,
   type DnsServerOptions,
   type ListenAddress,
-  UDP_IO_CHOICES,
   type UdpIo,
+  type UdpPath,
 } from './dns-server.js';
 export { QueryLog, QUERY_LOG_MAX_PENDING_BYTES, type QueryLogOptions, type QueryLogSettings } from './query-log.js';
 export { formatQueryLogLine } from './format-query-log-line.js';
