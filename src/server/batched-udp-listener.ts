@@ -177,6 +177,8 @@ export class BatchedUdpListener implements UdpTransport {
         meta[2 * batch + i] = reply.length;
         outAt += reply.length;
         this.#sent(reply, start);
+        // [log] query_log: off, this branch is all it costs.
+        if (this.#queryLog.rate !== 0) this.#queryLog.record('udp', ctx.remoteAddress, ctx.remotePort, reply);
       } else if (isPendingReply(reply)) {
         this.#sendLater(reply, ctx.copyAddress(), start);
       } else {
@@ -186,13 +188,12 @@ export class BatchedUdpListener implements UdpTransport {
     }
   };
 
-  // Counted when written: the module sends the batch after #onBatch returns and counts a failure in meta.
+  // A batch's replies are counted when written: the module sends them after #onBatch
+  // returns and counts a failure in meta.
   #sent(reply: Uint8Array, start: number): void {
     this.#stats.udpSent++;
     this.#responses.record(TransportSlot.udp, reply);
     if (start !== 0) this.#responses.observeSince(TransportSlot.udp, start);
-    // [log] query_log: off, this branch is all it costs.
-    if (this.#queryLog.rate !== 0) this.#queryLog.record('udp', this.#ctx.remoteAddress, this.#ctx.remotePort, reply);
   }
 
   // Forwarded queries only: their reply goes out alone, after the batch is gone.
@@ -217,9 +218,7 @@ export class BatchedUdpListener implements UdpTransport {
           this.#stats.udpErrors++;
           return;
         }
-        this.#stats.udpSent++;
-        this.#responses.record(TransportSlot.udp, result);
-        if (start !== 0) this.#responses.observeSince(TransportSlot.udp, start);
+        this.#sent(result, start);
         if (this.#queryLog.rate !== 0) this.#queryLog.record('udp', text, port, result);
       },
       (err: unknown) => {
