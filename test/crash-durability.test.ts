@@ -34,6 +34,15 @@ async function answerA(host: string, port: number, name: string): Promise<string
   return (reply?.answers ?? []).flatMap((a) => (a.type === 'A' ? [String(a.data)] : []));
 }
 
+/** An mcns with its API, and an admin token made with the CLI. */
+async function startWithAdmin(): Promise<{ proc: McnsProcess; token: string }> {
+  const proc = await startMcns({ api: true });
+  const made = await proc.cli(['token', 'create', '--name', 'admin', '--role', 'admin']);
+  if (made.code !== 0) await proc.stop();
+  assert.equal(made.code, 0, made.stderr);
+  return { proc, token: made.stdout.trim() };
+}
+
 async function waitKilled(proc: McnsProcess): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (proc.exit() === null) {
@@ -43,13 +52,10 @@ async function waitKilled(proc: McnsProcess): Promise<void> {
 }
 
 test('kill -9 mid-stream: every acknowledged REST write survives the restart (REST, DNS, serial, integrity-check)', { timeout: 120_000 }, async (t) => {
-  const first = await startMcns({ api: true });
+  const { proc: first, token } = await startWithAdmin();
   let proc: McnsProcess = first;
   const clients: ApiClient[] = [];
   try {
-    const made = await first.cli(['token', 'create', '--name', 'admin', '--role', 'admin']);
-    assert.equal(made.code, 0, made.stderr);
-    const token = made.stdout.trim();
     const api = first.api!;
     for (let w = 0; w < WORKERS; w++) clients.push(new ApiClient({ baseUrl: api.restUrl, caCert: api.caCert, token, connections: 1, timeoutMs: 10_000 }));
     await clients[0]!.call('createZone', { zone: ZONE, nameservers: ['ns1.example.net.'] });
@@ -139,14 +145,12 @@ test('kill -9 mid-stream: every acknowledged REST write survives the restart (RE
 });
 
 test('after kill -9 the restarted server cuts a change-log line whose COMMIT never happened, though its start-up check empties the WAL', { timeout: 60_000 }, async () => {
-  const first = await startMcns({ api: true });
+  const { proc: first, token } = await startWithAdmin();
   let proc: McnsProcess = first;
   const clients: ApiClient[] = [];
   try {
-    const made = await first.cli(['token', 'create', '--name', 'admin', '--role', 'admin']);
-    assert.equal(made.code, 0, made.stderr);
     const api = first.api!;
-    const client = new ApiClient({ baseUrl: api.restUrl, caCert: api.caCert, token: made.stdout.trim(), connections: 1 });
+    const client = new ApiClient({ baseUrl: api.restUrl, caCert: api.caCert, token, connections: 1 });
     clients.push(client);
     await client.call('createZone', { zone: ZONE, nameservers: ['ns1.example.net.'] });
     await client.call('addRecords', { zone: ZONE, name: `a.${ZONE}`, type: 'A', ttl: 300, records: ['10.0.0.1'] });
