@@ -7,22 +7,12 @@
 // client against a closed port, REST and gRPC side by side.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Code, ConnectError } from '@connectrpc/connect';
-import { Agent, request } from 'undici';
-import { createRestServer, openApiTls, type ApiTls, type RestServer } from '../src/api/index.js';
-import { createGrpcClient, createGrpcServer, FIELD_TRAILER, grpcErrorDetail, type GrpcClient, type GrpcServer } from '../src/api/grpc/index.js';
-import { createAuthenticator, type Authenticator } from '../src/auth/index.js';
-import { createLogger } from '../src/log/index.js';
-import { createManagementService, type ManagementService } from '../src/service/index.js';
-import { openStore, TokenStore, type Store } from '../src/store/index.js';
-import { ZoneTable } from '../src/zone/index.js';
+import { request, type Agent } from 'undici';
+import type { RestServer } from '../src/api/index.js';
+import { FIELD_TRAILER, grpcErrorDetail, type GrpcClient } from '../src/api/grpc/index.js';
 import { freePort } from './helpers/free-port.js';
-
-const log = createLogger({ level: 'error', sink: { write() {} } });
-const now = (): Date => new Date();
+import { startApiTestServers, type ApiTestServers } from './helpers/api-test-servers.js';
 
 /** The error as each adapter reports it: code, message, field. */
 interface Reported {
@@ -31,62 +21,31 @@ interface Reported {
   readonly field: string | null;
 }
 
-let dir: string;
-let store: Store;
-let service: ManagementService;
-let authenticator: Authenticator;
-let tls: ApiTls;
-let grpc: GrpcServer;
+let api: ApiTestServers;
 let rest: RestServer;
 let agent: Agent;
-let grpcUrl: string;
-let ca: Buffer;
 let adminSecret: string;
 let idpUrl: string;
-const clients: GrpcClient[] = [];
 
 function client(token?: string): GrpcClient {
-  const c = createGrpcClient({ baseUrl: grpcUrl, caCert: ca, ...(token === undefined ? {} : { token }), timeoutMs: 10_000 });
-  clients.push(c);
-  return c;
+  return api.client(token);
 }
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'mcns-error-wording-'));
-  store = openStore(join(dir, 'mcns.db'));
-  const tokens = new TokenStore(store);
-  adminSecret = tokens.create({ name: 'admin', role: 'admin' }, now()).secret;
   // An identity provider on a port nothing listens on: every provider token is UNAVAILABLE.
   idpUrl = `http://127.0.0.1:${await freePort()}/introspect`;
-  authenticator = createAuthenticator({
+  api = await startApiTestServers('mcns-error-wording-', {
     mode: 'introspection',
     introspection: {
       url: idpUrl, clientId: 'mcns', clientSecret: 's3cret', timeoutMs: 2_000, cacheTtlMs: 0, roleClaim: 'scope', zonesClaim: 'scope',
     },
-  }, { tokens, now });
-  service = createManagementService({ store, zones: new ZoneTable(), now, tokens, readiness: () => ({ ready: true, reason: '' }) });
-  tls = await openApiTls({ restAddr: { host: '127.0.0.1', port: 0 }, grpcAddr: { host: '127.0.0.1', port: 0 }, tlsCert: null, tlsKey: null },
-    { databasePath: join(dir, 'mcns.db'), configSource: null, log, now, watchIntervalMs: 0, renewCheckMs: 0 });
-  ca = readFileSync(tls.caPath!);
-  const deps = { service, authenticate: authenticator.authenticate, tls: tls.material, log, address: { host: '127.0.0.1', port: 0 } };
-  grpc = createGrpcServer(deps);
-  grpcUrl = `https://127.0.0.1:${(await grpc.start()).port}`;
-  rest = await createRestServer(deps);
-  await rest.start();
-  agent = new Agent({ connect: { ca } });
+  });
+  ({ rest, agent, adminSecret } = api);
   await client(adminSecret).zones.createZone({ zone: 'example.com.', nameservers: ['ns1.example.com.'] });
 });
 
 after(async () => {
-  for (const c of clients) c.close();
-  await agent.close();
-  await rest.close();
-  await grpc.close();
-  await service.close();
-  authenticator.close();
-  tls.close();
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
+  await api.close();
 });
 
 /** What REST answers, as code, message, field. */

@@ -4,73 +4,30 @@
 // the same bad requests, so "the same message as REST" is compared, not assumed.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Code, ConnectError } from '@connectrpc/connect';
-import { Agent, request } from 'undici';
-import { createRestServer, openApiTls, type ApiTls, type RestServer } from '../src/api/index.js';
-import { createGrpcClient, createGrpcServer, FIELD_TRAILER, grpcErrorDetail, type GrpcClient, type GrpcServer } from '../src/api/grpc/index.js';
-import { createAuthenticator, type Authenticator } from '../src/auth/index.js';
-import { createLogger } from '../src/log/index.js';
-import { createManagementService, type ManagementService } from '../src/service/index.js';
-import { openStore, TokenStore, type Store } from '../src/store/index.js';
-import { ZoneTable } from '../src/zone/index.js';
+import { request, type Agent } from 'undici';
+import type { RestServer } from '../src/api/index.js';
+import { FIELD_TRAILER, grpcErrorDetail, type GrpcClient } from '../src/api/grpc/index.js';
+import { startApiTestServers, type ApiTestServers } from './helpers/api-test-servers.js';
 import { connectFailure } from './helpers/connect-failure.js';
 
-const log = createLogger({ level: 'error', sink: { write() {} } });
-const now = (): Date => new Date();
-
-let dir: string;
-let store: Store;
-let service: ManagementService;
-let authenticator: Authenticator;
-let tls: ApiTls;
-let grpc: GrpcServer;
+let api: ApiTestServers;
 let rest: RestServer;
 let agent: Agent;
-let grpcUrl: string;
-let ca: Buffer;
 let adminSecret: string;
-const clients: GrpcClient[] = [];
 
 /** A client that is closed after the tests. */
 function client(token?: string): GrpcClient {
-  const c = createGrpcClient({ baseUrl: grpcUrl, caCert: ca, ...(token === undefined ? {} : { token }), timeoutMs: 10_000 });
-  clients.push(c);
-  return c;
+  return api.client(token);
 }
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'mcns-grpc-service-'));
-  store = openStore(join(dir, 'mcns.db'));
-  const tokens = new TokenStore(store);
-  adminSecret = tokens.create({ name: 'admin', role: 'admin' }, now()).secret;
-  authenticator = createAuthenticator({ mode: 'tokens', introspection: null }, { tokens, now });
-  service = createManagementService({
-    store, zones: new ZoneTable(), now, tokens, readiness: () => ({ ready: true, reason: '' }),
-  });
-  tls = await openApiTls({ restAddr: { host: '127.0.0.1', port: 0 }, grpcAddr: { host: '127.0.0.1', port: 0 }, tlsCert: null, tlsKey: null },
-    { databasePath: join(dir, 'mcns.db'), configSource: null, log, now, watchIntervalMs: 0, renewCheckMs: 0 });
-  ca = readFileSync(tls.caPath!);
-  const deps = { service, authenticate: authenticator.authenticate, tls: tls.material, log, address: { host: '127.0.0.1', port: 0 } };
-  grpc = createGrpcServer(deps);
-  grpcUrl = `https://127.0.0.1:${(await grpc.start()).port}`;
-  rest = await createRestServer(deps);
-  await rest.start();
-  agent = new Agent({ connect: { ca } });
+  api = await startApiTestServers('mcns-grpc-service-');
+  ({ rest, agent, adminSecret } = api);
 });
 
 after(async () => {
-  for (const c of clients) c.close();
-  await agent.close();
-  await rest.close();
-  await grpc.close();
-  await service.close();
-  authenticator.close();
-  tls.close();
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
+  await api.close();
 });
 
 const failure = connectFailure;
