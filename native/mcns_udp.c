@@ -59,8 +59,6 @@ typedef struct listener {
   napi_ref on_closed;
   napi_ref buffers[4];
   napi_async_context async;
-  uint8_t *in;
-  size_t slot;
   uint8_t *out;
   size_t out_size;
   int32_t *meta;
@@ -406,16 +404,14 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   l->env = env;
   l->owners = 2;
   l->pktinfo = wildcard;
-  l->in = in;
-  l->slot = (size_t)slot;
   l->out = out;
   l->out_size = out_len;
   l->meta = meta;
   l->addrs = addrs;
   memset(l->meta, 0, META_LEN * 4);
   for (int i = 0; i < BATCH; i++) {
-    l->in_iov[i].iov_base = l->in + (size_t)i * l->slot;
-    l->in_iov[i].iov_len = l->slot;
+    l->in_iov[i].iov_base = (uint8_t *)in + (size_t)i * (size_t)slot;
+    l->in_iov[i].iov_len = (size_t)slot;
     l->in_msgs[i].msg_hdr.msg_name = l->addrs + (size_t)i * ADDR_SLOT;
     l->in_msgs[i].msg_hdr.msg_namelen = NAME_BYTES;
     if (l->pktinfo) {
